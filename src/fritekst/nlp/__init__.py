@@ -1,0 +1,1 @@
+"""spaCy side of fritekst: the Norwegian base pipeline and fritekst's own components."""
