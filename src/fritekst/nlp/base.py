@@ -25,6 +25,7 @@ import spacy
 from spacy.language import Language
 
 from fritekst.errors import ModelError
+from fritekst.nlp import lemma_exceptions as _lemma_exceptions  # noqa: F401  (registers the factory)
 
 CORE_NEWS = ("nb_core_news_lg", "nb_core_news_md", "nb_core_news_sm")
 SHIPPED_NAME = "nb_fritekst"

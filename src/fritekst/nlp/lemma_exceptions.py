@@ -1,0 +1,84 @@
+"""A lemma exception table applied after the trainable lemmatizer.
+
+The trained edit-tree lemmatizer generalises well but misses irregular and domain
+forms ("overdosene" -> "overdose", "rusmidlene" -> "rusmiddel"). This component holds
+a table ``{coarse POS: {lower-case form: [lemmas]}}`` (by default built from Norsk
+Ordbank, Bokmål 2005, via spacy-lookups-data's ``nb_lemma_exc``, CC BY 4.0, plus
+fritekst's own domain entries) and, for a token whose form is in the table for its
+POS, replaces the predicted lemma when it is not one of the table's lemmas.
+
+The table arrives through ``initialize(table=...)`` or ``set_table`` and is saved
+with ``to_disk`` as gzipped JSON, like spaCy's own lookup-based components.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import ensure_path
+
+POS_KEYS = {"NOUN": "noun", "VERB": "verb", "AUX": "verb", "ADJ": "adj", "ADV": "adv"}
+TABLE_FILE = "table.json.gz"
+
+
+@Language.factory(
+    "fritekst_lemma_exceptions",
+    default_config={"overwrite": True},
+    assigns=["token.lemma"],
+    requires=["token.pos"],
+)
+def make_lemma_exceptions(nlp: Language, name: str, overwrite: bool) -> "LemmaExceptions":
+    return LemmaExceptions(name=name, overwrite=overwrite)
+
+
+class LemmaExceptions:
+    """Correct predicted lemmas from an exception table keyed by coarse POS."""
+
+    def __init__(self, name: str = "fritekst_lemma_exceptions", overwrite: bool = True) -> None:
+        self.name = name
+        self.overwrite = overwrite
+        self.table: dict[str, dict[str, list[str]]] = {}
+
+    def set_table(self, table: dict[str, dict[str, list[str]]]) -> None:
+        self.table = {pos: dict(forms) for pos, forms in table.items()}
+
+    def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
+                   nlp: Language | None = None, table: dict[str, dict[str, list[str]]] | None = None) -> None:
+        if table is not None:
+            self.set_table(table)
+
+    def __call__(self, doc: Doc) -> Doc:
+        table = self.table
+        for token in doc:
+            forms = table.get(POS_KEYS.get(token.pos_, ""))
+            if not forms:
+                continue
+            lemmas = forms.get(token.lower_)
+            if lemmas and (self.overwrite or not token.lemma_) and token.lemma_ not in lemmas \
+                    and token.lemma_.lower() not in lemmas:
+                token.lemma_ = lemmas[0]
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        with gzip.open(path / TABLE_FILE, "wt", encoding="utf-8") as f:
+            json.dump(self.table, f, ensure_ascii=False, separators=(",", ":"))
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "LemmaExceptions":
+        path = ensure_path(path)
+        with gzip.open(path / TABLE_FILE, "rt", encoding="utf-8") as f:
+            self.set_table(json.load(f))
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return gzip.compress(json.dumps(self.table, ensure_ascii=False).encode("utf-8"))
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "LemmaExceptions":
+        self.set_table(json.loads(gzip.decompress(data).decode("utf-8")))
+        return self

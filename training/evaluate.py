@@ -1,0 +1,84 @@
+"""Evaluate a Norwegian pipeline on the UD Bokmål test split (NorNE entities).
+
+Prints UPOS accuracy, lemma accuracy, sentence P/R/F, NER P/R/F overall and per type,
+and words/s for the whole pipeline on one core. Entities are scored with fritekst's
+label set (GPE_LOC/GPE_ORG -> GPE, MISC dropped; see training/convert.py), so a
+pipeline with NorNE's 9 labels (e.g. nb_core_news_*) should be compared on ``ents_f``
+with care. Tokenization is the pipeline's own (raw text in, aligned to gold).
+
+Usage: python training/evaluate.py [PIPELINE] [--norne ../shared/data/norne] [--json OUT]
+PIPELINE defaults to models/nb_fritekst.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import spacy  # noqa: E402
+from spacy.training import Example  # noqa: E402
+
+import fritekst.nlp.lemma_exceptions  # noqa: E402,F401
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from convert import read_conll, ud_docs  # noqa: E402
+
+
+def evaluate(model: str, norne: Path, repeats: int = 3) -> dict:
+    nlp = spacy.load(model)
+    test = read_conll(next((norne / "ud" / "nob").glob("*-test.conllu")))
+    gold = list(ud_docs(nlp.vocab, test))
+    examples = [Example(nlp.make_doc(d.text), d) for d in gold]
+    scores = nlp.evaluate(examples)
+    texts = [d.text for d in gold]
+    n_words = sum(len(d) for d in gold)
+    best = None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _doc in nlp.pipe(texts, batch_size=64):
+            pass
+        dt = time.perf_counter() - t0
+        best = dt if best is None else min(best, dt)
+    out = {
+        "pipeline": model,
+        "pos_acc": scores.get("pos_acc"),
+        "lemma_acc": scores.get("lemma_acc"),
+        "sents_p": scores.get("sents_p"), "sents_r": scores.get("sents_r"), "sents_f": scores.get("sents_f"),
+        "ents_p": scores.get("ents_p"), "ents_r": scores.get("ents_r"), "ents_f": scores.get("ents_f"),
+        "ents_per_type": scores.get("ents_per_type"),
+        "words": n_words,
+        "words_per_second": round(n_words / best),
+    }
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("pipeline", nargs="?", default=str(HERE.parent / "models" / "nb_fritekst"))
+    ap.add_argument("--norne", type=Path, default=HERE.parent.parent / "shared" / "data" / "norne")
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args()
+    s = evaluate(args.pipeline, args.norne)
+    pct = lambda v: "-" if v is None else f"{100 * v:.1f}"  # noqa: E731
+    print(f"pipeline: {s['pipeline']}")
+    print(f"UPOS acc {pct(s['pos_acc'])}  lemma acc {pct(s['lemma_acc'])}  "
+          f"sentences P/R/F {pct(s['sents_p'])}/{pct(s['sents_r'])}/{pct(s['sents_f'])}")
+    print(f"NER P/R/F {pct(s['ents_p'])}/{pct(s['ents_r'])}/{pct(s['ents_f'])}")
+    for typ, v in sorted((s["ents_per_type"] or {}).items()):
+        print(f"  {typ:5s} P/R/F {100 * v['p']:.1f}/{100 * v['r']:.1f}/{100 * v['f']:.1f}")
+    print(f"speed: {s['words_per_second']} words/s on one core ({s['words']} words)")
+    if args.json:
+        args.json.write_text(json.dumps(s, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Turn a trained spaCy model into fritekst's shipped pipeline ``models/nb_fritekst``.
+
+Adds what training cannot learn from the treebank:
+
+- tokenizer exceptions for Norwegian abbreviations missing from spaCy's ``nb``
+  defaults ("ift.", "pga.", "mht.", ...);
+- the lemma exception table (Norsk Ordbank 2005 via spacy-lookups-data's
+  ``nb_lemma_exc``, CC BY 4.0, plus ``training/domain_lemmas.tsv``) as the component
+  ``fritekst_lemma_exceptions`` after the trainable lemmatizer;
+- ``meta.json``: name, version, licence and attribution, data, training command, and
+  the scores from ``training/evaluate.py`` when given ``--scores``.
+
+Usage: python training/package.py training/output/model-best models/nb_fritekst \
+           [--lookups PATH_TO_nb_lemma_exc.json.gz] [--scores scores.json]
+Without ``--lookups`` the table is taken from an installed spacy-lookups-data
+(``pip install spacy-lookups-data``; a ~99 MB package only needed for packaging).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import spacy
+
+import fritekst.nlp.lemma_exceptions  # noqa: F401  (registers the factory)
+
+ABBREVIATIONS = [
+    "ift.", "iht.", "mht.", "pga.", "vha.", "ifm.", "hhv.", "mao.", "inkl.", "ekskl.", "ang.",
+    "tlf.", "ev.", "evt.", "bl.a.", "f.eks.", "f.o.m.", "t.o.m.", "ca.", "pr.", "jf.", "dvs.",
+    "osv.", "mv.", "m.m.", "o.l.", "kl.", "nr.", "stk.", "mnd.", "uke.", "avd.", "kap.", "ref.",
+    "sml.", "ds.", "iflg.", "ifølge.", "mm.", "dgl.", "div.", "spes.", "forts.", "tom.", "fom.",
+]
+HERE = Path(__file__).resolve().parent
+
+
+def load_table(path: Path | None) -> dict[str, dict[str, list[str]]]:
+    if path is None:
+        import spacy_lookups_data  # type: ignore[import-not-found]
+
+        path = Path(spacy_lookups_data.__file__).parent / "data" / "nb_lemma_exc.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        raw = json.load(f)
+    # keep entries whose form differs from its lemma (identity entries carry no fix)
+    table = {pos: {form.lower(): lemmas for form, lemmas in forms.items()
+                   if " " not in form and [form] != lemmas and [form.lower()] != lemmas}
+             for pos, forms in raw.items()}
+    for line in (HERE / "domain_lemmas.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            pos, form, lemma = line.split("\t")
+            table.setdefault(pos, {})[form.lower()] = [lemma]
+    return table
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="Package a trained model as models/nb_fritekst")
+    ap.add_argument("model", type=Path)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--lookups", type=Path, default=None)
+    ap.add_argument("--scores", type=Path, default=None)
+    ap.add_argument("--version", default="0.1.0")
+    args = ap.parse_args()
+
+    nlp = spacy.load(args.model)
+    for abbr in ABBREVIATIONS:
+        for form in {abbr, abbr.capitalize()}:
+            if len(nlp.tokenizer(form)) != 1:
+                nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
+    comp = nlp.add_pipe("fritekst_lemma_exceptions", after="trainable_lemmatizer")
+    comp.set_table(load_table(args.lookups))
+
+    nlp.meta.update({
+        "name": "fritekst",
+        "version": args.version,
+        "description": "fritekst's Norwegian Bokmål pipeline: tokenizer, UPOS (morphologizer), "
+                       "trainable lemmatizer + Norsk Ordbank exceptions, sentence boundaries (senter), "
+                       "NER (PER, ORG, LOC, GPE, PROD, EVT, DRV). CPU-efficient CNN, no vectors.",
+        "author": "fritekst authors",
+        "license": "CC BY 4.0 (model; lemma table from Norsk Ordbank requires attribution)",
+        "sources": [
+            {"name": "Norwegian Dependency Treebank (NDT), Bokmål, with NorNE entities",
+             "url": "https://github.com/ltgoslo/norne", "license": "CC0 (annotations)",
+             "use": "training: NDT files holding no sentence of the UD dev/test splits"},
+            {"name": "Norsk Ordbank, Bokmål 2005 (updated 2018-06-27), Språkbanken, Nasjonalbiblioteket",
+             "url": "https://www.nb.no/sprakbanken/", "license": "CC BY 4.0",
+             "use": "lemma exception table, via spacy-lookups-data nb_lemma_exc"},
+        ],
+        "fritekst": {
+            "entity_labels": "NorNE with GPE_LOC and GPE_ORG merged into GPE, MISC dropped",
+            "pos_labels": "UPOS learned from NDT POS via a map fitted on the UD dev split",
+            "training_command": "bash training/train.sh",
+        },
+    })
+    if args.scores:
+        nlp.meta["fritekst"]["ud_test_scores"] = json.loads(args.scores.read_text(encoding="utf-8"))
+    tmp = args.out.with_name(args.out.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    nlp.to_disk(tmp)
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    tmp.rename(args.out)
+    size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
+    print(f"packaged {args.model} -> {args.out} ({size / 1e6:.1f} MB); pipeline: {nlp.pipe_names}")
+
+
+if __name__ == "__main__":
+    main()
