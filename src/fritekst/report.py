@@ -604,7 +604,7 @@ def write_report(
     Also writes ``<out>.meta.json``. Returns that metadata.
     """
     from fritekst.read import read_tagged
-    from fritekst.write import atomic_path, write_meta
+    from fritekst.write import write_meta, write_text
 
     fmt = report_format(out_path)
     if codebook is None:
@@ -622,8 +622,7 @@ def write_report(
         quotes_per_label=quotes_per_label,
     )
     text = render_report(context, fmt)
-    with atomic_path(out_path) as tmp:
-        Path(tmp).write_text(text, encoding="utf-8")
+    write_text(out_path, text)
     out_meta = {
         "fritekst_version": __version__,
         "kind": "report",

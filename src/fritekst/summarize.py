@@ -24,6 +24,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -207,4 +208,48 @@ def summarize(
         df[col] = df[col].round(4)
     df["change_pp"] = df["change_pp"].round(2)
     df.attrs["unknown_labels"] = sorted(unknown_labels)
+    return df
+
+
+def write_summary(
+    tagged_path: str | Path,
+    out_path: str | Path,
+    *,
+    by: Sequence[str] | str = ("week",),
+    codebook: Codebook | None = None,
+    family: str | None = None,
+) -> pd.DataFrame:
+    """Summarize a tagged JSONL file and write the table (CSV/XLSX/Markdown by suffix).
+
+    The table is written atomically, with its metadata in ``<out_path>.meta.json`` (and a
+    ``metadata`` sheet in XLSX). Returns the table.
+    """
+    from fritekst.read import read_tagged
+    from fritekst.write import write_meta, write_table
+
+    keys = normalize_by(by)
+    if codebook is None:
+        from fritekst.codebook import load_codebook
+
+        codebook = load_codebook()
+    table_suffix = Path(out_path).suffix.lower()
+    if table_suffix not in (".csv", ".xlsx", ".md"):
+        raise InputError(f"{out_path}: output must end in .csv, .xlsx or .md")
+    df = summarize(read_tagged(tagged_path), by=keys, codebook=codebook, family=family)
+    meta = {
+        "kind": "summary",
+        "input": str(tagged_path),
+        "by": list(keys),
+        "family": family,
+        "codebook": {"version": codebook.version, "sha256": codebook.sha256},
+        "counts": {
+            "rows": len(df),
+            "groups": int(df[list(keys)].drop_duplicates().shape[0]) if len(df) else 0,
+            "answers": int(df.drop_duplicates(list(keys))["n_answers"].sum()) if len(df) else 0,
+        },
+        "unknown_labels": df.attrs.get("unknown_labels", []),
+        "small_n_below": SMALL_N,
+    }
+    write_table(out_path, df, sheet_name="uketabell", meta=meta)
+    write_meta(out_path, meta)
     return df

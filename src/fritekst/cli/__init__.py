@@ -35,5 +35,8 @@ def main() -> None:
 
 # Registration: one line per command module.
 from fritekst.cli import tag as _tag  # noqa: E402
+from fritekst.cli import summarize as _summarize, report as _report  # noqa: E402
 
 main.add_command(_tag.tag)
+main.add_command(_summarize.summarize)
+main.add_command(_report.report)
