@@ -37,13 +37,15 @@ ABBREVIATIONS = [
 HERE = Path(__file__).resolve().parent
 
 
-def load_table(path: Path | None) -> dict[str, dict[str, list[str]]]:
+def load_table(path: Path | None) -> tuple[dict[str, dict[str, list[str]]], dict[str, set[str]]]:
+    """Exceptions {pos: {form: [lemmas]}} (form != lemma only) and known lemmas per POS."""
     if path is None:
         import spacy_lookups_data  # type: ignore[import-not-found]
 
         path = Path(spacy_lookups_data.__file__).parent / "data" / "nb_lemma_exc.json.gz"
     with gzip.open(path, "rt", encoding="utf-8") as f:
         raw = json.load(f)
+    known = {pos: {lemma.lower() for lemmas in forms.values() for lemma in lemmas} for pos, forms in raw.items()}
     # keep entries whose form differs from its lemma (identity entries carry no fix)
     table = {pos: {form.lower(): lemmas for form, lemmas in forms.items()
                    if " " not in form and [form] != lemmas and [form.lower()] != lemmas}
@@ -52,7 +54,8 @@ def load_table(path: Path | None) -> dict[str, dict[str, list[str]]]:
         if line.strip() and not line.startswith("#"):
             pos, form, lemma = line.split("\t")
             table.setdefault(pos, {})[form.lower()] = [lemma]
-    return table
+            known.setdefault(pos, set()).add(lemma.lower())
+    return table, known
 
 
 def main() -> None:
@@ -70,7 +73,7 @@ def main() -> None:
             if len(nlp.tokenizer(form)) != 1:
                 nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
     comp = nlp.add_pipe("fritekst_lemma_exceptions", after="trainable_lemmatizer")
-    comp.set_table(load_table(args.lookups))
+    comp.set_table(*load_table(args.lookups))
 
     nlp.meta.update({
         "name": "fritekst",

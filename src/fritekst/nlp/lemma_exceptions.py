@@ -4,8 +4,11 @@ The trained edit-tree lemmatizer generalises well but misses irregular and domai
 forms ("overdosene" -> "overdose", "rusmidlene" -> "rusmiddel"). This component holds
 a table ``{coarse POS: {lower-case form: [lemmas]}}`` (by default built from Norsk
 Ordbank, Bokmål 2005, via spacy-lookups-data's ``nb_lemma_exc``, CC BY 4.0, plus
-fritekst's own domain entries) and, for a token whose form is in the table for its
-POS, replaces the predicted lemma when it is not one of the table's lemmas.
+fritekst's own domain entries) and the set of known lemmas per POS. For a token whose
+form is in the table for its POS, the predicted lemma is replaced only when it is not
+a known lemma at all (the lemmatizer produced a non-word such as "fiskeflåt" or
+"metod"); a predicted lemma that is a real word is trusted, since the table cannot
+tell "saken" (sak) from "saken" (sake) in context.
 
 The table arrives through ``initialize(table=...)`` or ``set_table`` and is saved
 with ``to_disk`` as gzipped JSON, like spaCy's own lookup-based components.
@@ -43,9 +46,15 @@ class LemmaExceptions:
         self.name = name
         self.overwrite = overwrite
         self.table: dict[str, dict[str, list[str]]] = {}
+        self.known: dict[str, frozenset[str]] = {}
 
-    def set_table(self, table: dict[str, dict[str, list[str]]]) -> None:
+    def set_table(self, table: dict[str, dict[str, list[str]]],
+                  known: dict[str, Iterable[str]] | None = None) -> None:
+        """Set the exceptions ``{pos: {form: [lemmas]}}`` and the known lemmas per POS."""
         self.table = {pos: dict(forms) for pos, forms in table.items()}
+        known = known or {}
+        self.known = {pos: frozenset(known.get(pos, ())) | {l for ls in forms.values() for l in ls}
+                      for pos, forms in self.table.items()}
 
     def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
                    nlp: Language | None = None, table: dict[str, dict[str, list[str]]] | None = None) -> None:
@@ -53,14 +62,17 @@ class LemmaExceptions:
             self.set_table(table)
 
     def __call__(self, doc: Doc) -> Doc:
-        table = self.table
         for token in doc:
-            forms = table.get(POS_KEYS.get(token.pos_, ""))
+            pos = POS_KEYS.get(token.pos_, "")
+            forms = self.table.get(pos)
             if not forms:
                 continue
             lemmas = forms.get(token.lower_)
-            if lemmas and (self.overwrite or not token.lemma_) and token.lemma_ not in lemmas \
-                    and token.lemma_.lower() not in lemmas:
+            if not lemmas:
+                continue
+            predicted = token.lemma_
+            if not predicted or (self.overwrite and predicted not in lemmas
+                                 and predicted.lower() not in self.known[pos]):
                 token.lemma_ = lemmas[0]
         return doc
 
@@ -68,17 +80,22 @@ class LemmaExceptions:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
         with gzip.open(path / TABLE_FILE, "wt", encoding="utf-8") as f:
-            json.dump(self.table, f, ensure_ascii=False, separators=(",", ":"))
+            json.dump(self._data(), f, ensure_ascii=False, separators=(",", ":"))
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "LemmaExceptions":
         path = ensure_path(path)
         with gzip.open(path / TABLE_FILE, "rt", encoding="utf-8") as f:
-            self.set_table(json.load(f))
+            data = json.load(f)
+        self.set_table(data["forms"], data["known"])
         return self
 
+    def _data(self) -> dict[str, Any]:
+        return {"forms": self.table, "known": {pos: sorted(k) for pos, k in self.known.items()}}
+
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        return gzip.compress(json.dumps(self.table, ensure_ascii=False).encode("utf-8"))
+        return gzip.compress(json.dumps(self._data(), ensure_ascii=False).encode("utf-8"))
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "LemmaExceptions":
-        self.set_table(json.loads(gzip.decompress(data).decode("utf-8")))
+        loaded = json.loads(gzip.decompress(data).decode("utf-8"))
+        self.set_table(loaded["forms"], loaded["known"])
         return self
