@@ -1,0 +1,104 @@
+"""The shipped Norwegian pipeline (models/nb_fritekst): loading, domain lemmas and POS,
+tokenizer exceptions, sentences and entities on Norwegian survey-style sentences."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+
+from fritekst.nlp.base import load_base, pipeline_info, resolve_base, shipped_pipeline_path
+
+SHIPPED = shipped_pipeline_path()
+pytestmark = pytest.mark.skipif(not (SHIPPED / "meta.json").exists(), reason="shipped pipeline not trained yet")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_base("fritekst")
+
+
+LEMMAS = [
+    ("Overdosene har økt i det siste.", "overdosene", "overdose"),
+    ("Brukerne melder om dårligere tilgang.", "brukerne", "bruker"),
+    ("Prisen på amfetaminen har steget.", "amfetaminen", "amfetamin"),
+    ("Tiltakene er videreført.", "tiltakene", "tiltak"),
+    ("Mange isolerer seg hjemme.", "isolerer", "isolere"),
+    ("Rusmidlene er dyrere nå.", "rusmidlene", "rusmiddel"),
+    ("Kommunene har økt den oppsøkende virksomheten.", "kommunene", "kommune"),
+    ("Pårørende er bekymret for smitte.", "bekymret", "bekymre"),
+    ("Flere brukere har mistet inntektene sine.", "inntektene", "inntekt"),
+    ("Det er meldt om rusmiddeltørke i flere kommuner.", "rusmiddeltørke", "rusmiddeltørke"),
+]
+
+
+@pytest.mark.parametrize("text,word,lemma", LEMMAS)
+def test_domain_lemmas(nlp, text, word, lemma):
+    doc = nlp(text)
+    tok = next(t for t in doc if t.lower_ == word)
+    assert tok.lemma_.lower() == lemma
+
+
+POS = [
+    ("Brukerne isolerer seg mer enn før.", {"Brukerne": "NOUN", "isolerer": "VERB", "før": "ADV"}),
+    ("Vi har ikke sett flere overdoser.", {"har": "AUX", "ikke": "PART", "sett": "VERB", "overdoser": "NOUN"}),
+    ("LAR-pasienter får medisinene kjørt hjem.", {"LAR-pasienter": "NOUN", "får": "VERB"}),
+    ("Det er dårligere tilgang på hasj.", {"dårligere": "ADJ", "på": "ADP", "hasj": "NOUN"}),
+]
+
+
+@pytest.mark.parametrize("text,expected", POS)
+def test_domain_pos(nlp, text, expected):
+    doc = nlp(text)
+    got = {t.text: t.pos_ for t in doc}
+    for word, pos in expected.items():
+        assert got[word] == pos, (word, got)
+
+
+@pytest.mark.parametrize("text,token", [
+    ("Det gjelder bl.a. hasj og amfetamin.", "bl.a."),
+    ("Vi har hatt kontakt f.o.m. uke 12.", "f.o.m."),
+    ("Det er ca. 20 brukere.", "ca."),
+    ("Utlevering to ganger pr. uke.", "pr."),
+    ("Tiltak ift. brukere med LAR.", "ift."),
+    ("Stengt pga. smittefare.", "pga."),
+])
+def test_abbreviations_stay_one_token(nlp, text, token):
+    assert token in [t.text for t in nlp(text)]
+
+
+def test_sentences_and_entities(nlp):
+    doc = nlp("Kari Nordmann jobber i Oslo kommune. Hun sier at brukerne i Tromsø er bekymret. NAV har stengt.")
+    assert len(list(doc.sents)) == 3
+    labels = {e.text: e.label_ for e in doc.ents}
+    assert labels.get("Kari Nordmann") == "PER"
+    assert labels.get("Tromsø") in {"GPE", "LOC"}
+
+
+def test_meta_and_info(nlp):
+    meta = json.loads((SHIPPED / "meta.json").read_text(encoding="utf-8"))
+    assert meta["name"] == "fritekst" and meta["lang"] == "nb"
+    assert set(meta["fritekst"]["ud_test_scores"]) >= {"pos_acc", "lemma_acc", "ents_f", "sents_f"}
+    info = pipeline_info(nlp)
+    assert info["name"] == "nb_fritekst" and info["version"] == meta["version"]
+    assert "ner" in info["components"] and "fritekst_lemma_exceptions" in info["components"]
+
+
+def test_size_under_20_mb():
+    size = sum(p.stat().st_size for p in SHIPPED.rglob("*") if p.is_file())
+    assert size < 20_000_000
+
+
+def test_auto_prefers_installed_core_news_else_shipped():
+    import importlib.util
+
+    if any(importlib.util.find_spec(p) for p in ("nb_core_news_lg", "nb_core_news_md", "nb_core_news_sm")):
+        assert resolve_base("auto").startswith("nb_core_news")
+    else:
+        assert resolve_base("auto") == str(SHIPPED)
+
+
+def test_plain_spacy_load_works(nlp):
+    # the lemma component is registered through the spacy_factories entry point
+    assert spacy.load(SHIPPED).pipe_names == nlp.pipe_names
