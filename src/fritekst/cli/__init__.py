@@ -40,3 +40,5 @@ from fritekst.cli import summarize as _summarize, report as _report  # noqa: E40
 main.add_command(_tag.tag)
 main.add_command(_summarize.summarize)
 main.add_command(_report.report)
+from fritekst.cli import redact as _redact  # noqa: E402
+main.add_command(_redact.redact)
