@@ -209,12 +209,22 @@ def _similar(texts: list[str]) -> Callable[[int, int], float]:
     return lambda i, j: float(sims[i, j])
 
 
-def _default_redactor(nlp: Any, places: bool) -> Callable[[str], tuple[str, dict[str, int]]]:
+Redactor = Callable[[str, Sequence[tuple[int, int]]], tuple[str, list[tuple[int, int]], dict[str, int]]]
+"""Redacts a text and carries highlight spans over: ``(text, spans) -> (text, spans, counts)``."""
+
+
+def _default_redactor(nlp: Any, places: bool) -> Redactor:
     from fritekst.redact import redact_text
 
-    def redact(text: str) -> tuple[str, dict[str, int]]:
+    def redact(text: str, spans: Sequence[tuple[int, int]]) -> tuple[str, list[tuple[int, int]], dict[str, int]]:
         result = redact_text(text, nlp=nlp, places=places)
-        return result.text, dict(result.counts)
+        map_span = getattr(result, "map_span", None)
+        if map_span is not None:  # exact offsets from the redactor
+            moved = [map_span(s, e) for s, e in spans]
+            new_spans = [m for m in moved if m is not None]
+        else:
+            new_spans = align_spans(text, result.text, spans)
+        return result.text, new_spans, dict(result.counts)
 
     return redact
 
@@ -288,9 +298,7 @@ def select_quotes(
             cand = pool[i]
             text, spans, counts = cand.text, cand.spans, {}
             if redactor is not None:
-                redacted, counts = redactor(cand.text)
-                spans = align_spans(cand.text, redacted, spans)
-                text = redacted
+                text, spans, counts = redactor(cand.text, spans)
             rec = cand.record
             quotes.append(
                 Quote(
