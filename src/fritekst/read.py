@@ -99,6 +99,12 @@ EMPTY_ANSWERS: frozenset[str] = frozenset(
     {"", "-", "--", "–", "—", ".", "..", "...", "nan", "n/a", "null", "none"}
 )
 
+#: Answers of closed questions; a question-like column of mostly these is not free text.
+CLOSED_ANSWERS: frozenset[str] = frozenset(
+    {"ja", "nei", "vet ikke", "usikker", "yes", "no", "don't know", "økt", "økning",
+     "uendret", "redusert", "nedgang", "lite", "middels", "mye", "ikke relevant"}
+)
+
 _CSV_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 _XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 _JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
@@ -694,8 +700,14 @@ def _is_free_text(header: str, values: list[str]) -> bool:
     long = sum(len(v) >= 25 or len(v.split()) >= 4 for v in values)
     if long / len(values) >= 0.5:
         return True
+    if not _question_like(header):
+        return False
+    closed = sum(v.casefold().rstrip(".") in CLOSED_ANSWERS for v in values)
+    if closed / len(values) >= 0.8:
+        return False
     distinct = len({v.casefold() for v in values})
-    return _question_like(header) and distinct / len(values) >= 0.5 and distinct > 2
+    multiword = sum(len(v.split()) >= 2 for v in values)
+    return distinct / len(values) >= 0.5 and (distinct > 2 or multiword / len(values) >= 0.5)
 
 
 def _free_text_columns(table: _Table, claimed: set[int]) -> list[int]:
