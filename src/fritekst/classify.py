@@ -1,0 +1,587 @@
+"""The scikit-learn label classifier that learns what the codebook rules miss.
+
+Features suit Norwegian survey text:
+
+* word uni- and bigrams over lemmas (lower-case tokens where the base pipeline has no
+  lemmatizer), TF-IDF weighted;
+* character n-grams 2-5 within word boundaries (``char_wb``) over the lower-cased text,
+  which catch compounds ("hasjtørke", "smittevernutstyr") and typos;
+* one indicator per codebook label that the rules asserted.
+
+One logistic regression per label (one-vs-rest, ``class_weight="balanced"`` against the
+imbalance of rare labels). Each label's decision threshold is chosen by cross-validation:
+the threshold that maximises F1 on out-of-fold probabilities.
+
+The model is saved without pickle: ``model.npz`` (numeric arrays, written and read with
+``allow_pickle=False``), ``vocab.json`` (vocabularies, labels, parameters) and
+``meta.json`` (codebook sha256, training-data sha256, cross-validated scores per label).
+
+Input items are plain dicts ``{"text": str, "lemmas": list[str], "rule_labels": list[str]}``;
+``fritekst.tagging`` builds them from a spaCy Doc (see ``lemmas_of``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from fritekst.errors import ModelError
+
+FORMAT_VERSION = 1
+SHIPPED_NAME = "classifier"
+MODEL_FILE = "model.npz"
+VOCAB_FILE = "vocab.json"
+META_FILE = "meta.json"
+
+Item = Mapping[str, Any]
+
+
+def lemmas_of(tokens: Iterable[Any]) -> list[str]:
+    """Lower-case lemmas of spaCy-like tokens, the token text where there is no lemma.
+
+    This is how ``fritekst.tagging`` and training build ``item["lemmas"]``; spaces and
+    punctuation are dropped.
+    """
+    out = []
+    for tok in tokens:
+        if getattr(tok, "is_space", False) or getattr(tok, "is_punct", False):
+            continue
+        lemma = getattr(tok, "lemma_", "") or ""
+        out.append((lemma or tok.text).lower())
+    return out
+
+
+def _word_vectorizer(ngram: tuple[int, int], min_df: int, max_features: int | None) -> TfidfVectorizer:
+    # items arrive as token lists: no further tokenization
+    return TfidfVectorizer(
+        analyzer="word",
+        tokenizer=str.split,
+        token_pattern=None,
+        lowercase=False,
+        ngram_range=ngram,
+        min_df=min_df,
+        max_features=max_features,
+        sublinear_tf=True,
+    )
+
+
+def _char_vectorizer(ngram: tuple[int, int], min_df: int, max_features: int | None) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        lowercase=True,
+        ngram_range=ngram,
+        min_df=min_df,
+        max_features=max_features,
+        sublinear_tf=True,
+    )
+
+
+def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """The threshold that maximises F1 of ``p >= t`` against ``y``, and that F1.
+
+    Candidates are midpoints between distinct sorted probabilities; ``(0.5, 0.0)`` when
+    there is no positive example.
+    """
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    if y.sum() == 0:
+        return 0.5, 0.0
+    values = np.unique(p)
+    cands = np.concatenate([[values[0]], (values[:-1] + values[1:]) / 2]) if len(values) > 1 else values
+    best_t, best_f = 0.5, -1.0
+    for t in cands:
+        pred = p >= t
+        tp = int((pred & (y == 1)).sum())
+        fp = int((pred & (y == 0)).sum())
+        fn = int((~pred & (y == 1)).sum())
+        f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f > best_f:
+            best_t, best_f = float(t), f
+    return best_t, best_f
+
+
+class LabelClassifier:
+    """Multi-label classifier over codebook labels (scikit-learn conventions).
+
+    Parameters are stored as given; ``fit`` learns ``labels_``, ``word_vectorizer_``,
+    ``char_vectorizer_``, ``coef_`` (labels x features), ``intercept_``, ``thresholds_``
+    (label id -> probability threshold) and ``cv_scores_``.
+
+    Args:
+        labels: label ids to learn, in order (default: every label seen in ``fit``).
+        rule_labels: label ids used as rule-hit indicator features (default: ``labels``).
+        C: inverse regularisation strength of the logistic regressions.
+        word_ngram: n-gram range over lemmas.
+        char_ngram: n-gram range of ``char_wb`` features.
+        min_df: minimum document frequency of a feature.
+        max_word_features / max_char_features: vocabulary caps (keep the model small).
+        cv: folds for choosing thresholds (reduced for labels with few examples).
+        min_positive: labels with fewer positive examples are not learned (never predicted).
+        random_state: seed of the fold split.
+    """
+
+    def __init__(
+        self,
+        labels: Sequence[str] | None = None,
+        rule_labels: Sequence[str] | None = None,
+        C: float = 4.0,
+        word_ngram: tuple[int, int] = (1, 2),
+        char_ngram: tuple[int, int] = (2, 5),
+        min_df: int = 2,
+        max_word_features: int | None = 6000,
+        max_char_features: int | None = 12000,
+        cv: int = 5,
+        min_positive: int = 3,
+        random_state: int = 0,
+    ) -> None:
+        self.labels = labels
+        self.rule_labels = rule_labels
+        self.C = C
+        self.word_ngram = word_ngram
+        self.char_ngram = char_ngram
+        self.min_df = min_df
+        self.max_word_features = max_word_features
+        self.max_char_features = max_char_features
+        self.cv = cv
+        self.min_positive = min_positive
+        self.random_state = random_state
+
+    # -- features ---------------------------------------------------------------------
+
+    def _rule_matrix(self, items: Sequence[Item]) -> sp.csr_matrix:
+        index = {lab: i for i, lab in enumerate(self.rule_labels_)}
+        rows, cols = [], []
+        for r, item in enumerate(items):
+            for lab in item.get("rule_labels") or ():
+                if lab in index:
+                    rows.append(r)
+                    cols.append(index[lab])
+        data = np.ones(len(rows))
+        return sp.csr_matrix((data, (rows, cols)), shape=(len(items), len(self.rule_labels_)))
+
+    @staticmethod
+    def _lemma_docs(items: Sequence[Item]) -> list[str]:
+        docs = []
+        for item in items:
+            lemmas = item.get("lemmas")
+            if not lemmas:  # no pipeline lemmas: fall back to lower-case whitespace tokens
+                lemmas = str(item.get("text", "")).lower().split()
+            docs.append(" ".join(str(x).replace(" ", "_") for x in lemmas))
+        return docs
+
+    def _features(self, items: Sequence[Item]) -> sp.csr_matrix:
+        words = self.word_vectorizer_.transform(self._lemma_docs(items))
+        chars = self.char_vectorizer_.transform([str(i.get("text", "")) for i in items])
+        return sp.hstack([words, chars, self._rule_matrix(items)], format="csr")
+
+    # -- fitting ----------------------------------------------------------------------
+
+    def _fit_one(self, X: sp.csr_matrix, y: np.ndarray) -> LogisticRegression:
+        model = LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear", max_iter=1000)
+        return model.fit(X, y)
+
+    def fit(self, items: Sequence[Item], y: Sequence[Iterable[str]]) -> "LabelClassifier":
+        """Learn from items and their annotated label sets; returns ``self``."""
+        items = list(items)
+        gold = [set(labels) for labels in y]
+        if len(items) != len(gold):
+            raise ValueError("items and labels differ in length")
+        if len(items) < 4:
+            raise ModelError(f"too few annotated comments to train a classifier: {len(items)}")
+        self.labels_ = list(self.labels) if self.labels is not None else sorted(set().union(*gold))
+        self.rule_labels_ = list(self.rule_labels) if self.rule_labels is not None else list(self.labels_)
+        self.word_vectorizer_ = _word_vectorizer(self.word_ngram, self.min_df, self.max_word_features)
+        self.char_vectorizer_ = _char_vectorizer(self.char_ngram, self.min_df, self.max_char_features)
+        self.word_vectorizer_.fit(self._lemma_docs(items))
+        self.char_vectorizer_.fit([str(i.get("text", "")) for i in items])
+        X = self._features(items)
+        n_features = X.shape[1]
+        self.coef_ = np.zeros((len(self.labels_), n_features))
+        self.intercept_ = np.full(len(self.labels_), -30.0)  # unlearned labels: p ~ 0
+        self.thresholds_: dict[str, float] = {}
+        self.cv_scores_: dict[str, dict[str, Any]] = {}
+        for j, label in enumerate(self.labels_):
+            yj = np.array([int(label in g) for g in gold])
+            n_pos, n_neg = int(yj.sum()), int(len(yj) - yj.sum())
+            if n_pos < self.min_positive or n_neg < 2:
+                self.thresholds_[label] = 1.0
+                self.cv_scores_[label] = {"n_positive": n_pos, "learned": False}
+                continue
+            folds = min(self.cv, n_pos, n_neg)
+            oof = np.zeros(len(yj))
+            split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
+            for train, test in split.split(np.zeros(len(yj)), yj):
+                model = self._fit_one(X[train], yj[train])
+                oof[test] = model.predict_proba(X[test])[:, 1]
+            t, f1 = best_threshold(yj, oof)
+            pred = oof >= t
+            tp = int((pred & (yj == 1)).sum())
+            self.thresholds_[label] = t
+            self.cv_scores_[label] = {
+                "n_positive": n_pos,
+                "learned": True,
+                "folds": folds,
+                "threshold": round(t, 4),
+                "precision": round(tp / max(int(pred.sum()), 1), 4),
+                "recall": round(tp / n_pos, 4),
+                "f1": round(f1, 4),
+            }
+            full = self._fit_one(X, yj)
+            self.coef_[j] = full.coef_[0]
+            self.intercept_[j] = full.intercept_[0]
+        return self
+
+    # -- prediction -------------------------------------------------------------------
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise ModelError("the classifier is not fitted")
+
+    def decision_function(self, items: Sequence[Item]) -> np.ndarray:
+        """Raw scores, one column per label in ``labels_``."""
+        self._check_fitted()
+        X = self._features(list(items))
+        return np.asarray(X @ self.coef_.T) + self.intercept_
+
+    def predict_proba(self, items: Sequence[Item]) -> list[dict[str, float]]:
+        """One ``{label id: probability}`` dict per item."""
+        items = list(items)
+        if not items:
+            return []
+        scores = self.decision_function(items)
+        probs = 1.0 / (1.0 + np.exp(-scores))
+        return [{lab: float(row[j]) for j, lab in enumerate(self.labels_)} for row in probs]
+
+    def predict(self, items: Sequence[Item]) -> list[list[str]]:
+        """The labels whose probability reaches their threshold, per item."""
+        return [
+            sorted(lab for lab, p in probs.items() if p >= self.thresholds_[lab])
+            for probs in self.predict_proba(items)
+        ]
+
+    # -- persistence (no pickle) ------------------------------------------------------
+
+    def save(self, path: str | Path, meta: Mapping[str, Any] | None = None) -> Path:
+        """Write ``model.npz``, ``vocab.json`` and ``meta.json`` into folder ``path``."""
+        self._check_fitted()
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(
+            folder / MODEL_FILE,
+            coef=self.coef_,
+            intercept=self.intercept_,
+            word_idf=self.word_vectorizer_.idf_,
+            char_idf=self.char_vectorizer_.idf_,
+        )
+        vocab = {
+            "format_version": FORMAT_VERSION,
+            "params": {
+                "C": self.C,
+                "word_ngram": list(self.word_ngram),
+                "char_ngram": list(self.char_ngram),
+                "min_df": self.min_df,
+                "max_word_features": self.max_word_features,
+                "max_char_features": self.max_char_features,
+                "cv": self.cv,
+                "min_positive": self.min_positive,
+                "random_state": self.random_state,
+            },
+            "labels": self.labels_,
+            "rule_labels": self.rule_labels_,
+            "thresholds": self.thresholds_,
+            "word_vocabulary": {k: int(v) for k, v in sorted(self.word_vectorizer_.vocabulary_.items())},
+            "char_vocabulary": {k: int(v) for k, v in sorted(self.char_vectorizer_.vocabulary_.items())},
+        }
+        (folder / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        full_meta = {
+            "format_version": FORMAT_VERSION,
+            **dict(getattr(self, "meta_", {}) or {}),
+            **dict(meta or {}),
+            "thresholds": {k: round(v, 6) for k, v in self.thresholds_.items()},
+            "cv_scores": self.cv_scores_,
+        }
+        (folder / META_FILE).write_text(json.dumps(full_meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        return folder
+
+    @classmethod
+    def load(cls, path: str | Path) -> "LabelClassifier":
+        """Load a classifier saved by ``save``; never unpickles anything."""
+        folder = Path(path)
+        try:
+            vocab = json.loads((folder / VOCAB_FILE).read_text(encoding="utf-8"))
+            meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+            with np.load(folder / MODEL_FILE, allow_pickle=False) as arrays:
+                coef, intercept = arrays["coef"], arrays["intercept"]
+                word_idf, char_idf = arrays["word_idf"], arrays["char_idf"]
+        except (OSError, ValueError, KeyError) as err:
+            raise ModelError(f"cannot load classifier from {folder}: {err}") from None
+        if vocab.get("format_version") != FORMAT_VERSION:
+            raise ModelError(f"{folder / VOCAB_FILE}: unsupported format_version {vocab.get('format_version')!r}")
+        p = vocab["params"]
+        clf = cls(
+            C=p["C"],
+            word_ngram=tuple(p["word_ngram"]),
+            char_ngram=tuple(p["char_ngram"]),
+            min_df=p["min_df"],
+            max_word_features=p["max_word_features"],
+            max_char_features=p["max_char_features"],
+            cv=p["cv"],
+            min_positive=p["min_positive"],
+            random_state=p["random_state"],
+        )
+        clf.labels_ = list(vocab["labels"])
+        clf.rule_labels_ = list(vocab["rule_labels"])
+        clf.labels, clf.rule_labels = list(clf.labels_), list(clf.rule_labels_)
+        clf.thresholds_ = {k: float(v) for k, v in vocab["thresholds"].items()}
+        clf.cv_scores_ = meta.get("cv_scores", {})
+        clf.meta_ = meta
+        clf.word_vectorizer_ = _word_vectorizer(clf.word_ngram, clf.min_df, clf.max_word_features)
+        clf.word_vectorizer_.vocabulary_ = dict(vocab["word_vocabulary"])
+        clf.word_vectorizer_.idf_ = word_idf
+        clf.char_vectorizer_ = _char_vectorizer(clf.char_ngram, clf.min_df, clf.max_char_features)
+        clf.char_vectorizer_.vocabulary_ = dict(vocab["char_vocabulary"])
+        clf.char_vectorizer_.idf_ = char_idf
+        expected = len(word_idf) + len(char_idf) + len(clf.rule_labels_)
+        if coef.shape != (len(clf.labels_), expected):
+            raise ModelError(f"{folder / MODEL_FILE}: coefficient shape {coef.shape} does not match the vocabularies")
+        clf.coef_, clf.intercept_ = coef, intercept
+        return clf
+
+
+def shipped_classifier_path() -> Path:
+    """Folder of the classifier shipped with fritekst (``models/classifier``)."""
+    return Path(str(resources.files("fritekst.models"))) / SHIPPED_NAME
+
+
+def load_classifier(path: str | Path | None = None) -> LabelClassifier | None:
+    """Load a classifier folder; with no path the shipped one, or None if none is shipped."""
+    if path is None:
+        folder = shipped_classifier_path()
+        if not (folder / MODEL_FILE).exists():
+            return None
+        return LabelClassifier.load(folder)
+    folder = Path(path)
+    if not (folder / MODEL_FILE).exists():
+        raise ModelError(f"no classifier in {folder} (expected {MODEL_FILE})")
+    return LabelClassifier.load(folder)
+
+
+def data_sha256(texts_and_labels: Iterable[tuple[str, Sequence[str]]]) -> str:
+    """A hash of the training data (texts and sorted labels, in order)."""
+    h = hashlib.sha256()
+    for text, labels in texts_and_labels:
+        h.update(json.dumps([text, sorted(labels)], ensure_ascii=False).encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def f1_table(gold: Sequence[Iterable[str]], pred: Sequence[Iterable[str]], labels: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Per-label precision, recall, F1 and support of predicted label sets."""
+    out = {}
+    for label in labels:
+        tp = fp = fn = 0
+        for g, p in zip(gold, pred):
+            gi, pi = label in set(g), label in set(p)
+            tp += gi and pi
+            fp += pi and not gi
+            fn += gi and not pi
+        out[label] = prf(tp, fp, fn)
+    return out
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    """Precision, recall and F1 from counts (0 where undefined), with the counts."""
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "support": tp + fn, "precision": precision, "recall": recall, "f1": f1}
+
+
+FAMILIES = ("stoff", "bekymring", "tiltak")
+
+
+def rule_labels_of(record: Any) -> list[str]:
+    """Labels of a tagged record that the rules asserted (whatever a classifier added)."""
+    sources = getattr(record, "sources", {}) or {}
+    return sorted(
+        lab for lab in record.labels if lab not in sources or "rule" in sources[lab].source
+    )
+
+
+def build_items(texts: Sequence[str], *, tagger: Any = None, nlp: Any = None) -> list[dict[str, Any]]:
+    """Classifier items for texts: lemmas from the base pipeline, rule labels from ``tagger``.
+
+    ``tagger`` is a ``fritekst.tagging.Tagger`` (its rule labels are used; labels it
+    got from a classifier are not). ``nlp`` defaults to the tagger's pipeline
+    (``tagger.nlp``) or ``fritekst.nlp.base.load_base()``. Without a tagger the rule
+    labels are empty.
+    """
+    texts = list(texts)
+    if nlp is None:
+        nlp = getattr(tagger, "nlp", None)
+    if nlp is None:
+        from fritekst.nlp.base import load_base  # spaCy only where lemmas are needed
+
+        nlp = load_base()
+    lemmas = [lemmas_of(doc) for doc in nlp.pipe(texts)]
+    if tagger is not None:
+        rules = [rule_labels_of(tagger.tag_text(t)) for t in texts]
+    else:
+        rules = [[] for _ in texts]
+    return [{"text": t, "lemmas": l, "rule_labels": r} for t, l, r in zip(texts, lemmas, rules)]
+
+
+def combine(rule_labels: Iterable[str], negated: Iterable[str], probs: Mapping[str, float], thresholds: Mapping[str, float]) -> list[str]:
+    """What ``tag`` asserts: rule labels, plus model labels at or above threshold unless negated."""
+    negated = set(negated)
+    model = {lab for lab, p in probs.items() if p >= thresholds.get(lab, 1.0) and lab not in negated}
+    return sorted(set(rule_labels) | model)
+
+
+@dataclass
+class Evaluation:
+    """P/R/F1 per label and per family for rules alone, classifier alone and combined."""
+
+    n: int
+    labels: list[dict[str, Any]]  # one row per (label, system)
+    families: list[dict[str, Any]]  # one row per (family, system), micro-averaged
+
+    def markdown(self) -> str:
+        """The per-family and per-label tables in Markdown."""
+        lines = [f"Evaluated on {self.n} annotated comments (micro-averaged per family).", ""]
+        lines += ["| family | system | P | R | F1 | support |", "|---|---|---:|---:|---:|---:|"]
+        for r in self.families:
+            lines.append(
+                f"| {r['family']} | {r['system']} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['support']} |"
+            )
+        lines += ["", "| label | rules F1 | model F1 | combined F1 | support |", "|---|---:|---:|---:|---:|"]
+        by_label: dict[str, dict[str, Any]] = {}
+        for r in self.labels:
+            by_label.setdefault(r["label"], {})[r["system"]] = r
+        for label, systems in by_label.items():
+            cells = [f"{systems[s]['f1']:.3f}" if s in systems else "-" for s in ("rules", "model", "combined")]
+            support = next(iter(systems.values()))["support"]
+            lines.append(f"| {label} | {' | '.join(cells)} | {support} |")
+        return "\n".join(lines) + "\n"
+
+
+def evaluate(
+    records: Sequence[Mapping[str, Any]],
+    *,
+    labels: Sequence[str],
+    rule_labels: Sequence[Sequence[str]],
+    negated: Sequence[Sequence[str]] | None = None,
+    items: Sequence[Item] | None = None,
+    classifier: LabelClassifier | None = None,
+) -> Evaluation:
+    """Score rules, classifier and their combination against annotated ``records``.
+
+    ``rule_labels``/``negated`` are what the rule tagger asserted/negated per record;
+    ``items`` are the classifier inputs (needed when a classifier is given).
+    """
+    gold = [set(r.get("labels") or ()) for r in records]
+    negated = negated or [[] for _ in records]
+    systems: dict[str, list[list[str]]] = {"rules": [list(x) for x in rule_labels]}
+    if classifier is not None:
+        if items is None:
+            raise ValueError("items are needed to evaluate a classifier")
+        probs = classifier.predict_proba(items)
+        th = classifier.thresholds_
+        systems["model"] = [sorted(l for l, p in pr.items() if p >= th.get(l, 1.0)) for pr in probs]
+        systems["combined"] = [combine(rl, ng, pr, th) for rl, ng, pr in zip(rule_labels, negated, probs)]
+    label_rows, family_rows = [], []
+    for system, pred in systems.items():
+        table = f1_table(gold, pred, labels)
+        for label, scores in table.items():
+            label_rows.append({"label": label, "system": system, **scores})
+        for family in FAMILIES:
+            members = [lab for lab in labels if lab.split(":")[0] == family]
+            tp = sum(table[m]["tp"] for m in members)
+            fp = sum(table[m]["fp"] for m in members)
+            fn = sum(table[m]["fn"] for m in members)
+            family_rows.append({"family": family, "system": system, **prf(tp, fp, fn)})
+    return Evaluation(n=len(records), labels=label_rows, families=family_rows)
+
+
+def training_set(records: Iterable[Mapping[str, Any]], *, split: str | None = "train") -> list[dict[str, Any]]:
+    """One record per comment for training or evaluation.
+
+    Keeps the current annotations (superseded ones dropped), merges several annotators
+    of one comment by majority (``fritekst.agreement.adjudicate``), and keeps records
+    whose ``split`` is ``split``: with ``split="train"`` everything not marked
+    ``heldout`` (records without a split count as train); ``None`` keeps all.
+    """
+    from fritekst.agreement import adjudicate
+
+    records = [dict(r) for r in records if r.get("status") != "superseded"]
+    meta = {str(r["id"]): r for r in records}
+    merged = adjudicate(records).records
+    out = []
+    for rec in merged:
+        origin = meta[rec["id"]]
+        rec_split = origin.get("split") or "train"
+        if split is None or rec_split == split:
+            out.append({**rec, "split": rec_split, "source": origin.get("source")})
+    return out
+
+
+def train(
+    records: Sequence[Mapping[str, Any]],
+    *,
+    codebook: Any,
+    items: Sequence[Item],
+    params: Mapping[str, Any] | None = None,
+    extra_meta: Mapping[str, Any] | None = None,
+) -> LabelClassifier:
+    """Fit a classifier on ``records`` (with their ``items``) over the codebook's labels.
+
+    Only concern and measure labels are learned (substances are the rules' job);
+    rule-hit features cover every codebook label. The training-data and codebook hashes
+    go into ``meta_`` (written to ``meta.json`` by ``save``).
+    """
+    if any(r.get("split") == "heldout" for r in records):
+        raise ModelError("refusing to train on held-out annotations")
+    all_labels = [lab.id for lab in codebook.labels]
+    learn = [lab for lab in all_labels if not lab.startswith("stoff:")]
+    clf = LabelClassifier(labels=learn, rule_labels=all_labels, **dict(params or {}))
+    clf.fit(items, [r.get("labels") or [] for r in records])
+    sources: dict[str, int] = {}
+    for r in records:
+        key = str(r.get("source") or "?")
+        sources[key] = sources.get(key, 0) + 1
+    clf.meta_ = {
+        "codebook_version": str(codebook.version),
+        "codebook_sha256": codebook.sha256,
+        "training_data_sha256": data_sha256((r["text"], r.get("labels") or []) for r in records),
+        "n_train": len(records),
+        "sources": sources,
+        "labels_learned": [lab for lab in learn if clf.cv_scores_.get(lab, {}).get("learned")],
+        **dict(extra_meta or {}),
+    }
+    return clf
+
+
+__all__ = [
+    "Evaluation",
+    "LabelClassifier",
+    "build_items",
+    "combine",
+    "evaluate",
+    "train",
+    "training_set",
+    "best_threshold",
+    "data_sha256",
+    "lemmas_of",
+    "load_classifier",
+    "shipped_classifier_path",
+]

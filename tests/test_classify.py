@@ -1,0 +1,179 @@
+"""The label classifier: fitting, thresholds, save/load without pickle, evaluation."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fritekst.classify import (
+    LabelClassifier,
+    best_threshold,
+    combine,
+    evaluate,
+    lemmas_of,
+    load_classifier,
+    training_set,
+)
+from fritekst.errors import ModelError
+
+# Constructed comments in the survey's register (not survey data).
+TRAIN = [
+    ("Mange sitter alene hjemme hele dagen.", ["bekymring:ensomhet"]),
+    ("Brukerne savner fellesskapet og har ingen å snakke med.", ["bekymring:ensomhet"]),
+    ("Flere isolerer seg og treffer ingen.", ["bekymring:ensomhet"]),
+    ("De har mistet det sosiale nettverket sitt og er ensomme.", ["bekymring:ensomhet"]),
+    ("Familie og venner holder seg unna, så mange er helt alene.", ["bekymring:ensomhet"]),
+    ("Vi deler ut matpakker i døra.", ["tiltak:mat"]),
+    ("Frivillige kjører ut middag til brukerne.", ["tiltak:mat"]),
+    ("Suppekjøkkenet holder åpent og serverer varm mat.", ["tiltak:mat"]),
+    ("Brukerne får med seg brødskiver og frukt.", ["tiltak:mat"]),
+    ("Det deles ut frokost ved lavterskeltilbudet.", ["tiltak:mat"]),
+    ("Vi ringer brukerne hver dag.", ["tiltak:digital_oppfolging"]),
+    ("Oppfølgingen skjer på telefon og video.", ["tiltak:digital_oppfolging"]),
+    ("Samtalene gjøres over Teams.", ["tiltak:digital_oppfolging"]),
+    ("Vi følger opp på telefon i stedet for fysiske møter.", ["tiltak:digital_oppfolging"]),
+    ("Ingen endring denne uken.", []),
+    ("Situasjonen er stabil.", []),
+    ("Alt er som normalt her.", []),
+    ("Vi har ikke noe å melde.", []),
+    ("Mange er alene, og vi ringer dem hver uke.", ["bekymring:ensomhet", "tiltak:digital_oppfolging"]),
+    ("Vi leverer mat til de som sitter alene.", ["bekymring:ensomhet", "tiltak:mat"]),
+]
+LABELS = ["bekymring:ensomhet", "tiltak:digital_oppfolging", "tiltak:mat", "tiltak:testing"]
+
+
+def _items(texts, rules=None):
+    rules = rules or [[] for _ in texts]
+    return [{"text": t, "lemmas": t.lower().rstrip(".").split(), "rule_labels": r} for t, r in zip(texts, rules)]
+
+
+@pytest.fixture(scope="module")
+def fitted() -> LabelClassifier:
+    texts = [t for t, _ in TRAIN]
+    return LabelClassifier(labels=LABELS, min_df=1, cv=3).fit(_items(texts), [y for _, y in TRAIN])
+
+
+def test_init_stores_parameters_only() -> None:
+    clf = LabelClassifier(C=2.0, cv=4)
+    assert (clf.C, clf.cv) == (2.0, 4)
+    assert not any(name.endswith("_") and not name.startswith("_") for name in vars(clf))
+
+
+def test_fit_returns_self_and_learns_thresholds(fitted: LabelClassifier) -> None:
+    assert fitted.labels_ == LABELS
+    assert set(fitted.thresholds_) == set(LABELS)
+    # tiltak:testing has no example: not learned, never predicted
+    assert fitted.cv_scores_["tiltak:testing"] == {"n_positive": 0, "learned": False}
+    assert fitted.thresholds_["tiltak:testing"] == 1.0
+    for label in LABELS[:3]:
+        scores = fitted.cv_scores_[label]
+        assert scores["learned"] and 0 < scores["threshold"] < 1 and scores["f1"] > 0
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Mange brukere sitter alene og har ingen å snakke med.", "bekymring:ensomhet"),
+        ("Vi kjører ut matpakker.", "tiltak:mat"),
+        ("Vi ringer brukerne på telefon.", "tiltak:digital_oppfolging"),
+    ],
+)
+def test_predicts_unseen_wording(fitted: LabelClassifier, text: str, expected: str) -> None:
+    probs = fitted.predict_proba(_items([text]))[0]
+    assert max(probs, key=probs.get) == expected
+    assert expected in fitted.predict(_items([text]))[0]
+
+
+def test_saved_and_loaded_model_predicts_the_same(fitted: LabelClassifier, tmp_path: Path) -> None:
+    folder = fitted.save(tmp_path / "clf", meta={"codebook_sha256": "abc"})
+    loaded = LabelClassifier.load(folder)
+    probe = _items(["Mange er ensomme.", "Matutdeling og telefonkontakt.", "Ingen endring."],
+                   rules=[["bekymring:ensomhet"], [], []])
+    assert loaded.predict_proba(probe) == fitted.predict_proba(probe)
+    assert loaded.thresholds_ == fitted.thresholds_
+    assert load_classifier(folder).predict(probe) == fitted.predict(probe)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    assert meta["codebook_sha256"] == "abc" and "bekymring:ensomhet" in meta["cv_scores"]
+
+
+def test_saved_files_hold_no_pickle(fitted: LabelClassifier, tmp_path: Path) -> None:
+    folder = fitted.save(tmp_path / "clf")
+    assert sorted(p.name for p in folder.iterdir()) == ["meta.json", "model.npz", "vocab.json"]
+    with zipfile.ZipFile(folder / "model.npz") as zf:
+        for name in zf.namelist():
+            header = zf.read(name)[:128]
+            assert header.startswith(b"\x93NUMPY")
+            assert b"'descr': '|O'" not in header  # no object arrays, which would need pickle
+    with np.load(folder / "model.npz", allow_pickle=False) as arrays:
+        assert arrays["coef"].dtype == np.float64
+    json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+
+
+def test_object_array_in_model_file_is_refused(fitted: LabelClassifier, tmp_path: Path) -> None:
+    folder = fitted.save(tmp_path / "clf")
+    np.savez(folder / "model.npz", coef=np.array([object()], dtype=object), intercept=np.zeros(1),
+             word_idf=np.zeros(1), char_idf=np.zeros(1))
+    with pytest.raises(ModelError, match="cannot load classifier"):
+        LabelClassifier.load(folder)
+
+
+def test_load_classifier_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="no classifier in"):
+        load_classifier(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "y,p,threshold,f1",
+    [
+        ([0, 0, 1, 1], [0.1, 0.2, 0.7, 0.9], 0.45, 1.0),  # midpoint between 0.2 and 0.7
+        ([0, 1, 0, 1], [0.1, 0.3, 0.6, 0.9], 0.2, 0.8),  # 2 tp, 1 fp: F1 = 4/5
+        ([0, 0], [0.3, 0.4], 0.5, 0.0),  # no positive example
+    ],
+)
+def test_best_threshold(y, p, threshold: float, f1: float) -> None:
+    t, f = best_threshold(np.array(y), np.array(p))
+    assert t == pytest.approx(threshold) and f == pytest.approx(f1)
+
+
+def test_combine_respects_negation() -> None:
+    th = {"tiltak:mat": 0.5, "bekymring:overdose": 0.5}
+    probs = {"tiltak:mat": 0.8, "bekymring:overdose": 0.9}
+    assert combine(["stoff:heroin"], ["bekymring:overdose"], probs, th) == ["stoff:heroin", "tiltak:mat"]
+
+
+def test_evaluate_rules_model_combined(fitted: LabelClassifier) -> None:
+    records = [
+        {"id": "1", "text": "Mange sitter alene.", "labels": ["bekymring:ensomhet"]},
+        {"id": "2", "text": "Vi deler ut mat.", "labels": ["tiltak:mat"]},
+    ]
+    result = evaluate(records, labels=LABELS, rule_labels=[[], ["tiltak:mat"]], negated=[[], []],
+                      items=_items([r["text"] for r in records]), classifier=fitted)
+    fam = {(r["family"], r["system"]): r for r in result.families}
+    # rules: 1 tp (mat), 1 fn (ensomhet)
+    assert (fam[("tiltak", "rules")]["f1"], fam[("bekymring", "rules")]["recall"]) == (1.0, 0.0)
+    assert fam[("bekymring", "combined")]["recall"] == 1.0
+    assert "| bekymring | combined |" in result.markdown()
+
+
+def test_training_set_never_returns_heldout() -> None:
+    records = [
+        {"id": "a", "text": "t", "labels": [], "annotator": "x", "split": "train"},
+        {"id": "b", "text": "u", "labels": [], "annotator": "x", "split": "heldout"},
+        {"id": "c", "text": "v", "labels": [], "annotator": "x"},
+    ]
+    assert [r["id"] for r in training_set(records)] == ["a", "c"]
+    assert [r["id"] for r in training_set(records, split="heldout")] == ["b"]
+
+
+class _Tok:
+    def __init__(self, text: str, lemma: str = "", punct: bool = False) -> None:
+        self.text, self.lemma_, self.is_punct, self.is_space = text, lemma, punct, False
+
+
+def test_lemmas_fall_back_to_lower_case_text() -> None:
+    toks = [_Tok("Brukerne", "bruker"), _Tok("Ringer"), _Tok(".", ".", punct=True)]
+    assert lemmas_of(toks) == ["bruker", "ringer"]
