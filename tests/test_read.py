@@ -67,6 +67,8 @@ WEEK_CASES = [
     ("2021-01-01", None, "2020-W53"),  # ISO year differs from calendar year
     ("2019-12-30", None, "2020-W01"),
     ("uke 53", 2020, "2020-W53"),
+    ("Uke 28 (6.–12. juli)", 2020, "2020-W28"),
+    ("uke 28.", 2020, "2020-W28"),
 ]
 
 

@@ -444,6 +444,8 @@ def iso_week(value: Any, year: int | None = None) -> str:
             raise InputError(f"cannot read week {value!r}")
         return _week_number(int(value), year, value)
     text = " ".join(str(value).split()).casefold()
+    # "Uke 28 (6.-12. juli)", "uke 28.": the parenthesis and a final dot add nothing.
+    text = re.sub(r"\s*\([^()]*\)$", "", text).rstrip(". ")
     if not text:
         raise InputError("cannot read an empty week")
     if m := _WEEK_ISO.match(text):
