@@ -1,7 +1,7 @@
 """Build annotations/real/seeds.jsonl from the seed documents and labels_seed.txt.
 
 Run from the repository root: ``python annotations/scripts/build_seeds.py [SEEDS_DIR]``.
-Sentences come from ``split.py`` (same splitting); ``labels_seed.txt`` holds the labels
+Sentences are split here; ``labels_seed.txt`` holds the labels
 given by annotator helper-annotate-1 (``x`` = not about the field, left out). Sentences
 that the splitter dropped for being short (list items such as "Utdeling av Nalokson")
 are listed there with their text. The split is by sentence, seeded by the sentence id:
