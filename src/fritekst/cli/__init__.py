@@ -42,3 +42,5 @@ main.add_command(_summarize.summarize)
 main.add_command(_report.report)
 from fritekst.cli import redact as _redact  # noqa: E402
 main.add_command(_redact.redact)
+from fritekst.cli import annotate as _annotate  # noqa: E402
+main.add_command(_annotate.annotate); main.add_command(_annotate.train); main.add_command(_annotate.evaluate)
