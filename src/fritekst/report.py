@@ -480,7 +480,7 @@ def build_report(
     # quotes for the latest week, per family and label
     latest_recs = [r for r in recs if (r.week or UNKNOWN) == latest]
     quotes = select_quotes(latest_recs, per_label=quotes_per_label, redact=redact, places=places, nlp=nlp)
-    redaction_counts: Counter[str] = Counter()
+    redacted_by_record: dict[str, dict[str, int]] = {}
     quote_families = []
     n_quotes = 0
     for fam in FAMILY_ORDER:
@@ -492,11 +492,14 @@ def build_report(
             if qs:
                 items.append({"name": lab.name, "id": lab.id, "quotes": qs})
                 n_quotes += len(qs)
-                for q in qs:
-                    redaction_counts.update(q.redactions)
+                for q in qs:  # one answer may be quoted under several themes: count it once
+                    redacted_by_record[q.id] = q.redactions
         if items:
             quote_families.append({"title": FAMILY_TITLES.get(fam, fam), "labels": items})
 
+    redaction_counts: Counter[str] = Counter()
+    for counts in redacted_by_record.values():
+        redaction_counts.update(counts)
     methods = _methods(meta, codebook, n_total_answers)
     methods.update(
         {
@@ -612,8 +615,11 @@ def write_report(
 
         codebook = load_codebook()
     meta = read_sidecar_meta(tagged_path)
+    records = list(read_tagged(tagged_path))
+    if not records:
+        raise InputError(f"{tagged_path}: no tagged answers to report on")
     context = build_report(
-        read_tagged(tagged_path),
+        records,
         codebook=codebook,
         meta=meta,
         redact=redact,
