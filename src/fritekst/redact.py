@@ -105,7 +105,8 @@ NER_PERSON_LABELS: frozenset[str] = frozenset({"PER", "PERSON"})
 NER_PLACE_LABELS: frozenset[str] = frozenset({"LOC", "GPE_LOC", "GPE_ORG", "GPE"})
 
 #: Pipeline components worth running for redaction; all others are disabled.
-_NER_COMPONENTS: frozenset[str] = frozenset({"tok2vec", "transformer", "ner", "senter"})
+_ENTITY_COMPONENTS: frozenset[str] = frozenset({"ner", "entity_ruler"})
+_NER_COMPONENTS: frozenset[str] = _ENTITY_COMPONENTS | {"tok2vec", "transformer", "senter"}
 
 _KEEP_GROUPS: tuple[str, ...] = (
     "services", "organisations", "substances", "regions", "countries", "calendar",
@@ -423,8 +424,9 @@ class Redactor:
     """Finds and replaces personal data in Norwegian free text.
 
     Args:
-        nlp: the spaCy pipeline; its tokenizer is always used and its ``ner`` (if any)
-            finds person names (and places when ``places``). ``None`` loads the default
+        nlp: the spaCy pipeline; its tokenizer is always used and its ``ner`` or
+            ``entity_ruler`` (if any) finds person names (and places when ``places``);
+            other components are disabled while redacting. ``None`` loads the default
             base pipeline (:func:`fritekst.nlp.base.load_base`).
         places: also redact place names ([STED]).
         lexicon: the word lists (:func:`load_lexicon`; the packaged default when None).
@@ -444,7 +446,7 @@ class Redactor:
         self.nlp = nlp
         self.places = places
         self.lexicon = lexicon or _default_lexicon()
-        self.has_ner = "ner" in nlp.pipe_names
+        self.has_ner = bool(_ENTITY_COMPONENTS & set(nlp.pipe_names))
         self._disable = [p for p in nlp.pipe_names if p not in _NER_COMPONENTS or not self.has_ner]
         self._keep_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._keep_orth = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -544,7 +546,13 @@ class Redactor:
         protected = self._protected(doc)
         spans: list[tuple[int, int, str]] = list(self._name_rules(doc, protected))
         for ent in doc.ents:
+            if not any(_capitalised(t) for t in ent):
+                continue  # names and places are capitalised; "NAV", "hasj" are not
             if ent.label_ in NER_PERSON_LABELS:
+                lone = len(ent) == 1 and self.lexicon.name_kind(ent.text) == "ambiguous"
+                cue = ent.start > 0 and doc[ent.start - 1].lower_ in self.lexicon.name_cues
+                if lone and not cue:
+                    continue  # "Liv og helse": the same rule as for the gazetteer
                 spans.append((ent.start, ent.end, "NAVN"))
             elif self.places and ent.label_ in NER_PLACE_LABELS:
                 spans.append((ent.start, ent.end, "STED"))
@@ -828,7 +836,11 @@ def redact_file(
     else:
         from fritekst.read import read_comments
 
-        read = read_comments(src, text_col=list(text_cols) if text_cols else None)
+        # Only the column mapping is used here; the year merely keeps bare week numbers
+        # ("28") from being an error, since weeks do not matter for redaction.
+        read = read_comments(
+            src, text_col=list(text_cols) if text_cols else None, year=dt.date.today().year
+        )
         columns = read.questions if read.layout == "wide" else [read.columns["text"]]
         summary = RedactSummary(str(input_path), str(output_path), read.format)
         summary.text_columns = list(columns)
