@@ -51,7 +51,8 @@ def markdown(context):
     [
         (week_label, "2020-W28", "uke 28"),
         (week_label, "2020-W09", "uke 9"),
-        (week_label, "ukjent", "ukjent"),
+        (week_label, "ukjent", "ukjent uke"),
+        (week_label, "vår 2020", "vår 2020"),
         (pct, 0.25, "25,0 %"),
         (pct, 1 / 3, "33,3 %"),
         (pp, 15.0, "+15,0 p.p."),
@@ -243,3 +244,14 @@ def test_commands_have_help(command):
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0
     assert "TAGGED" in result.output and "-o, --output" in result.output
+
+
+def test_answers_without_week_are_counted_and_explained(codebook):
+    from dataclasses import replace
+
+    recs = [replace(r, week=None) if i % 10 == 0 else r for i, r in enumerate(sample_records())]
+    context = build_report(recs, codebook=codebook, redact=False)
+    assert context["n_answers"] == 48
+    assert [w["week"] for w in context["weeks"]] == ["2020-W24", "2020-W26", "2020-W28"]
+    assert sum(w["n_answers"] for w in context["weeks"]) == 48 - 5
+    assert "5 svar uten uke er ikke med i ukestabellene" in render_report(context, "html")

@@ -70,7 +70,7 @@ def week_label(week: str, with_year: bool = False) -> str:
     """``2020-W28`` -> ``uke 28`` (``uke 28 2020`` with the year); other values unchanged."""
     m = _ISO_WEEK.match(week)
     if not m:
-        return week
+        return "ukjent uke" if week == UNKNOWN else week
     return f"uke {int(m.group(2))}" + (f" {m.group(1)}" if with_year else "")
 
 
@@ -509,6 +509,7 @@ def build_report(
                 f"{c} {_REDACTION_NAMES.get(k, k.lower())}" for k, c in sorted(redaction_counts.items()) if c
             ],
             "n_quotes": n_quotes,
+            "no_week": sum(1 for r in recs if not r.week) if real_weeks else 0,
             "small_n": SMALL_N,
             "max_table_weeks": MAX_TABLE_WEEKS,
             "fritekst_version": __version__,
