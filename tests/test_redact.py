@@ -154,6 +154,8 @@ KEEP_CASES: list[str] = [
     "Det er tørke på gata, og prisen på hasj er 150 kroner per gram.",
     "Kontakt med Blå Kors og Røde Kors er etablert.",
     "Norge har hatt stengte grenser siden mars.",
+    "Les mer på Kommunetorget\n\n2021 ble et annet år.",
+    "Det er uro i Storgata\n12 brukere har meldt fra.",
 ]
 
 PLACES_CASES: list[tuple[str, str]] = [
@@ -166,6 +168,8 @@ PLACES_CASES: list[tuple[str, str]] = [
     ("Snillfjord kommune er slått sammen.", "[STED] kommune er slått sammen."),
     ("NAV og Kirkens Bymisjon i Bergen samarbeider.", "NAV og Kirkens Bymisjon i [STED] samarbeider."),
     ("Norge har stengt grensene.", "Norge har stengt grensene."),
+    ("Vår kommune har få brukere.", "Vår kommune har få brukere."),
+    ("Mange kommuner melder om tørke. Enkelte kommuner ikke.", "Mange kommuner melder om tørke. Enkelte kommuner ikke."),
 ]
 
 
@@ -289,13 +293,13 @@ def test_bad_name_list_names_file_and_line(tmp_path: Path, names: str, message: 
     ("yaml_text", "message"),
     [
         ("keep: {services: [NAV]}\nname_cues: [brukeren]\nstreet_suffixes: [gata]\n"
-         "place_cues: [kommune]\nextra: 1\n", "unknown key 'extra'"),
+         "place_cues: [kommune]\nplace_cue_exceptions: [vår]\nextra: 1\n", "unknown key 'extra'"),
         ("keep: {tjenester: [NAV]}\nname_cues: [brukeren]\nstreet_suffixes: [gata]\n"
-         "place_cues: [kommune]\n", "keep: unknown group 'tjenester'"),
+         "place_cues: [kommune]\nplace_cue_exceptions: [vår]\n", "keep: unknown group 'tjenester'"),
         ("keep: {services: [NAV]}\nname_cues: []\nstreet_suffixes: [gata]\n"
-         "place_cues: [kommune]\n", "name_cues: expected a non-empty list"),
+         "place_cues: [kommune]\nplace_cue_exceptions: [vår]\n", "name_cues: expected a non-empty list"),
         ("keep: {services: [NAV, 3]}\nname_cues: [x]\nstreet_suffixes: [gata]\n"
-         "place_cues: [kommune]\n", "keep.services: entry 2"),
+         "place_cues: [kommune]\nplace_cue_exceptions: [vår]\n", "keep.services: entry 2"),
         ("keep: [\n", "invalid YAML"),
     ],
 )

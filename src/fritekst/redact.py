@@ -111,7 +111,9 @@ _NER_COMPONENTS: frozenset[str] = _ENTITY_COMPONENTS | {"tok2vec", "transformer"
 _KEEP_GROUPS: tuple[str, ...] = (
     "services", "organisations", "substances", "regions", "countries", "calendar",
 )
-_LEXICON_KEYS: tuple[str, ...] = ("keep", "name_cues", "street_suffixes", "place_cues")
+_LEXICON_KEYS: tuple[str, ...] = (
+    "keep", "name_cues", "street_suffixes", "place_cues", "place_cue_exceptions",
+)
 
 # --------------------------------------------------------------------------------------
 # Patterns for the structured types (independent of any lexicon)
@@ -221,6 +223,7 @@ class RedactLexicon:
     name_cues: frozenset[str]
     street_suffixes: tuple[str, ...]
     place_cues: frozenset[str]
+    place_cue_exceptions: frozenset[str] = frozenset()
     sha256: str = ""
 
     def name_kind(self, word: str) -> str | None:
@@ -298,8 +301,8 @@ def load_lexicon(
     Args:
         names_path: first names, one per line (``data/fornavn.txt``).
         places_path: place names, one per line (``data/kommuner.txt``).
-        rules_path: keep lists, name cues, street suffixes, place cues
-            (``data/redact.yaml``).
+        rules_path: keep lists, name cues, street suffixes, place cues and their
+            exceptions (``data/redact.yaml``).
 
     Raises:
         InputError: a file is missing or an entry is invalid; the message names the file
@@ -355,6 +358,10 @@ def load_lexicon(
         street_suffixes=_string_list(rules["street_suffixes"], f"{rname}: street_suffixes"),
         place_cues=frozenset(
             c.lower() for c in _string_list(rules["place_cues"], f"{rname}: place_cues")
+        ),
+        place_cue_exceptions=frozenset(
+            c.lower()
+            for c in _string_list(rules["place_cue_exceptions"], f"{rname}: place_cue_exceptions")
         ),
         sha256=digest.hexdigest(),
     )
@@ -606,11 +613,18 @@ class Redactor:
                 if _sentence_initial(doc[start]) and not followed:
                     continue
             yield start, end, "STED"
+        # "Snillfjord kommune": a capitalised word before a place cue, unless it is a word
+        # that is only capitalised because it starts the sentence ("Vår kommune ...").
         for tok in doc[1:]:
-            if tok.lower_ in cues and doc[tok.i - 1].whitespace_:
-                prev = doc[tok.i - 1]
-                if _capitalised(prev) and prev.i not in protected:
-                    yield prev.i, prev.i + 1, "STED"
+            prev = doc[tok.i - 1]
+            if (
+                tok.lower_ in cues
+                and prev.whitespace_
+                and _capitalised(prev)
+                and prev.i not in protected
+                and not (_sentence_initial(prev) and prev.lower_ in lex.place_cue_exceptions)
+            ):
+                yield prev.i, prev.i + 1, "STED"
 
 
 def _capitalised(tok: Token) -> bool:
@@ -690,13 +704,15 @@ def _address_regex(suffixes: Sequence[str]) -> re.Pattern[str]:
     upper = "|".join(re.escape(s[:1].upper() + s[1:]) for s in ordered)
     word = r"[A-ZÆØÅ][\w.'-]*"
     street = (
-        rf"(?:(?:{word}\s+){{1,3}}(?:{lower})"  # Karl Johans gate
+        rf"(?:(?:{word} ){{1,3}}(?:{lower})"  # Karl Johans gate
         rf"|[A-ZÆØÅ][\w-]*?(?:{lower})"  # Storgata, Kirkeveien
         rf"|(?:{upper}))"  # Torget
     )
-    number = r"\d{1,4}[A-Za-z]?(?!\w)"
-    tail = r"(?:,?\s+\d{4}\s+[A-ZÆØÅ][\w-]*)?"
-    return re.compile(rf"(?<!\w){street}\s+{number}{tail}")
+    # House numbers have 1-3 digits (a 4-digit number after "Torget" is a year); an
+    # address does not run across a line break.
+    number = r"\d{1,3}[A-Za-z]?(?![\w.,]\d|\w)"
+    tail = r"(?:,?[ \t]+\d{4}[ \t]+[A-ZÆØÅ][\w-]*)?"
+    return re.compile(rf"(?<!\w){street}[ \t]+{number}{tail}")
 
 
 @lru_cache(maxsize=8)
