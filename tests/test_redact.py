@@ -550,3 +550,21 @@ def test_entities_from_the_pipeline_are_used_and_filtered() -> None:
         "[NAVN] fra [STED] fikk Rivotril og hasj. Liv og helse, sa Kirkens Bymisjon."
     )
     assert redactor.meta()["ner"] is True
+
+
+def test_codebook_substances_are_protected_from_the_ner() -> None:
+    """Substance names of the codebook (and their compounds) are never redacted, even
+    when an entity component calls them persons."""
+    nlp = spacy.blank("nb")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([
+        {"label": "PER", "pattern": "Klonazepam"},
+        {"label": "PER", "pattern": "Buprenorfin-tabletter"},
+        {"label": "PER", "pattern": "Torgrim"},
+    ])
+    text = "Klonazepam og Buprenorfin-tabletter selges, sier Torgrim."
+    assert Redactor(nlp).redact(text).text == (
+        "Klonazepam og Buprenorfin-tabletter selges, sier [NAVN]."
+    )
+    # without the codebook's substance list the NER's mistakes would go through
+    assert Redactor(nlp, substance_terms=[]).redact(text).text == "[NAVN] og [NAVN] selges, sier [NAVN]."

@@ -38,7 +38,8 @@ STED           ``[STED]``        only with ``places=True``: Norwegian municipali
 
 Never redacted (``data/redact.yaml``, key ``keep``): services (NAV, LAR, DPS, legevakt,
 Uteseksjonen ...), organisations (KoRus, Kirkens Bymisjon, Frelsesarmeen,
-Helsedirektoratet, Fylkesmannen ...), substance and brand names (Rivotril, Subutex ...),
+Helsedirektoratet, Fylkesmannen ...), substance and brand names (Rivotril, Subutex ...,
+and every ``stoff`` term of the codebook with its compounds: Rivotril-tabletter),
 countries, month and weekday names, and the survey's region names (Østlandet,
 Nord-Norge ...) unless places are redacted. A name or place candidate that overlaps
 such a term is trimmed to the part outside it.
@@ -370,6 +371,17 @@ def _default_lexicon() -> RedactLexicon:
     return load_lexicon()
 
 
+@lru_cache(maxsize=1)
+def _codebook_substances() -> tuple[str, ...]:
+    """The single-word ``stoff`` terms of the packaged codebook (substance names)."""
+    from fritekst.codebook import iter_terms, load_codebook
+
+    return tuple(
+        spec.text for entry, spec in iter_terms(load_codebook())
+        if entry.label.startswith("stoff:") and " " not in spec.text
+    )
+
+
 # --------------------------------------------------------------------------------------
 # Fødselsnummer
 # --------------------------------------------------------------------------------------
@@ -435,6 +447,9 @@ class Redactor:
             base pipeline (:func:`fritekst.nlp.base.load_base`).
         places: also redact place names ([STED]).
         lexicon: the word lists (:func:`load_lexicon`; the packaged default when None).
+        substance_terms: words that are never redacted, and (those of 5 or more letters)
+            their compounds (``Rivotril-tabletter``, ``Buprenorfinbruk``); lower-case.
+            ``None`` takes the ``stoff`` terms of the packaged codebook.
     """
 
     def __init__(
@@ -443,6 +458,7 @@ class Redactor:
         *,
         places: bool = False,
         lexicon: RedactLexicon | None = None,
+        substance_terms: Iterable[str] | None = None,
     ) -> None:
         if nlp is None:
             from fritekst.nlp.base import load_base
@@ -466,6 +482,9 @@ class Redactor:
             names += [p + "s" for p in self.lexicon.places if " " not in p and not p.endswith("s")]
             names += list(self.lexicon.keep.get("regions", ()))
             self._places.add("STED", [nlp.make_doc(t) for t in names])
+        substances = _codebook_substances() if substance_terms is None else substance_terms
+        self._substances = frozenset(t.lower().rstrip("-") for t in substances if t.strip())
+        self._substance_prefixes = tuple(sorted(t for t in self._substances if len(t) >= 5))
         self._address_re = _address_regex(self.lexicon.street_suffixes)
         self._place_names = frozenset(self.lexicon.places)
 
@@ -575,6 +594,12 @@ class Redactor:
         for matcher in (self._keep_lower, self._keep_orth):
             for _, start, end in matcher(doc):
                 protected.update(range(start, end))
+        for tok in doc:
+            low = tok.lower_
+            if low in self._substances or (
+                tok.text[:1].isupper() and low.startswith(self._substance_prefixes)
+            ):
+                protected.add(tok.i)
         return protected
 
     def _name_rules(self, doc: Doc, protected: set[int]) -> Iterator[tuple[int, int, str]]:
