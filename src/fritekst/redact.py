@@ -521,6 +521,7 @@ class Redactor:
             "lexicon_sha256": self.lexicon.sha256,
             "first_names": len(self.lexicon.first_names),
             "place_names": len(self.lexicon.places),
+            "substance_terms": len(self._substances),
         }
 
     # ---- detection -------------------------------------------------------------------
