@@ -206,7 +206,7 @@ def _chart(family_rows: pd.DataFrame, weeks: list[str], names: dict[str, str], m
     sub = family_rows[family_rows["label"].isin(top)]
     max_share = float(sub["share"].max()) if len(sub) else 0.0
     y_max = max(10, math.ceil(max_share * 100 / 10) * 10)
-    step = 10 if y_max <= 50 else 20
+    step = 5 if y_max <= 20 else (10 if y_max <= 50 else 20)
 
     pad = 18  # keep the first and last points off the axes
 
@@ -405,7 +405,7 @@ def build_report(
         families.append(
             {
                 "id": fam,
-                "title": FAMILY_TITLES.get(fam, family_names.get(fam, fam)),
+                "title": family_names.get(fam) or FAMILY_TITLES.get(fam, fam),
                 "name": family_names.get(fam, FAMILY_TITLES.get(fam, fam)),
                 "rows": table,
                 "chart": _chart(rows, shown_weeks, names, multi_year),
@@ -495,7 +495,7 @@ def build_report(
                 for q in qs:  # one answer may be quoted under several themes: count it once
                     redacted_by_record[q.id] = q.redactions
         if items:
-            quote_families.append({"title": FAMILY_TITLES.get(fam, fam), "labels": items})
+            quote_families.append({"title": family_names.get(fam) or FAMILY_TITLES.get(fam, fam), "labels": items})
 
     redaction_counts: Counter[str] = Counter()
     for counts in redacted_by_record.values():
