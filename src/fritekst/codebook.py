@@ -13,7 +13,8 @@ Lexicon syntax (documented for analysts at the top of ``codebook.yaml``):
   (``rusmiddeltørke``), ``*x*`` either; ``=amf`` takes no inflectional ending; ``^LAR`` is
   case-sensitive (``lar`` is a common verb).
 * **phrase** (several tokens, separated by spaces): each word uses the term syntax and may
-  list alternatives with ``|`` (``rent|rene brukerutstyr``); ``...`` stands for up to three
+  list alternatives with ``|`` (``rent|rene brukerutstyr``), an alternative of several words
+  joins them with ``_`` (``mangel_på|manglende hjelp``); ``...`` stands for up to three
   arbitrary tokens; ``<stoff>`` for any token tagged with a substance.
 * **pattern**: a raw spaCy ``Matcher`` pattern (a list of token dicts) for the hard cases.
 * **exclude**: terms or phrases that must never produce this label (``speedbåt``).
@@ -64,7 +65,7 @@ class TermSpec:
 class WordSpec:
     """One position of a phrase: alternatives, a gap (``...``) or a token class (``<stoff>``)."""
 
-    alternatives: tuple[TermSpec, ...] = ()
+    alternatives: tuple[tuple[TermSpec, ...], ...] = ()  # each alternative: 1+ tokens
     gap: bool = False
     token_class: str | None = None
 
@@ -85,8 +86,8 @@ def parse_term(raw: str) -> TermSpec:
         raise ValueError(f"empty term {raw!r}")
     if any(c.isspace() for c in core):
         raise ValueError(f"term {raw!r} contains a space (put multi-word entries under 'phrases')")
-    if "*" in core or "|" in core or "^" in core or "=" in core:
-        raise ValueError(f"term {raw!r}: markers ^ = * are only allowed at the ends")
+    if any(c in core for c in "*|^=_"):
+        raise ValueError(f"term {raw!r}: markers ^ = * are only allowed at the ends, and | _ only in phrases")
     if not _CORE_RE.match(core):
         raise ValueError(f"term {raw!r} contains characters that are not part of a word")
     return TermSpec(
@@ -112,7 +113,7 @@ def parse_phrase(raw: str) -> tuple[WordSpec, ...]:
             specs.append(WordSpec(gap=True))
             continue
         token_class = None
-        alts: list[TermSpec] = []
+        alts: list[tuple[TermSpec, ...]] = []
         for alt in word.split("|"):
             if not alt:
                 raise ValueError(f"phrase {raw!r}: empty alternative in {word!r}")
@@ -123,7 +124,10 @@ def parse_phrase(raw: str) -> tuple[WordSpec, ...]:
             elif alt == GAP:
                 raise ValueError(f"phrase {raw!r}: '...' must stand alone")
             else:
-                alts.append(parse_term(alt))
+                parts = alt.split("_")
+                if not all(parts):
+                    raise ValueError(f"phrase {raw!r}: empty part in {alt!r}")
+                alts.append(tuple(parse_term(part) for part in parts))
         specs.append(WordSpec(alternatives=tuple(alts), token_class=token_class))
     if specs[0].gap or specs[-1].gap:
         raise ValueError(f"phrase {raw!r} cannot begin or end with '...'")
