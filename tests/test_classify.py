@@ -71,7 +71,8 @@ def test_fit_returns_self_and_learns_thresholds(fitted: LabelClassifier) -> None
     assert fitted.thresholds_["tiltak:testing"] == 1.0
     for label in LABELS[:3]:
         scores = fitted.cv_scores_[label]
-        assert scores["learned"] and 0 < scores["threshold"] < 1 and scores["f1"] > 0
+        assert scores["learned"] and 0 < scores["threshold"] <= 1 and scores["f1"] > 0
+        assert set(scores["combined"]) == {"precision", "recall", "f1"}
 
 
 @pytest.mark.parametrize(
@@ -136,6 +137,20 @@ def test_load_classifier_missing_folder(tmp_path: Path) -> None:
 )
 def test_best_threshold(y, p, threshold: float, f1: float) -> None:
     t, f = best_threshold(np.array(y), np.array(p))
+    assert t == pytest.approx(threshold) and f == pytest.approx(f1)
+
+
+@pytest.mark.parametrize(
+    "y,p,rules,threshold,f1",
+    [
+        # rules find the first positive; the model must add the second: t between 0.2 and 0.6
+        ([1, 1, 0, 0], [0.1, 0.6, 0.2, 0.05], [1, 0, 0, 0], 0.4, 1.0),
+        # rules find everything; any model label only adds false positives: t = 1.0
+        ([1, 0, 0], [0.9, 0.8, 0.7], [1, 0, 0], 1.0, 1.0),
+    ],
+)
+def test_best_threshold_for_the_combination(y, p, rules, threshold: float, f1: float) -> None:
+    t, f = best_threshold(np.array(y), np.array(p), base=np.array(rules))
     assert t == pytest.approx(threshold) and f == pytest.approx(f1)
 
 
