@@ -44,3 +44,5 @@ from fritekst.cli import redact as _redact  # noqa: E402
 main.add_command(_redact.redact)
 from fritekst.cli import annotate as _annotate  # noqa: E402
 main.add_command(_annotate.annotate); main.add_command(_annotate.train); main.add_command(_annotate.evaluate)
+from fritekst.cli import codebook as _codebook  # noqa: E402
+main.add_command(_codebook.codebook)

@@ -57,6 +57,8 @@ SHORT_ENDINGS: tuple[str, ...] = ("", "s", "en", "et", "er", "ene", "a")
 MIN_COMPOUND_REST = 3
 #: Minimum length of the first part of a compound before a suffix term.
 MIN_COMPOUND_HEAD = 2
+#: Minimum length of a non-substance term for typo tolerance (substances: 6).
+FUZZY_MIN_OTHER = 8
 #: Words never corrected to a lexicon term, in addition to spaCy's Norwegian stop words.
 FUZZY_GUARD: frozenset[str] = frozenset(
     {
@@ -163,6 +165,9 @@ class TermIndex:
         if spec.suffix and not spec.case:
             for e in ends:
                 self.suffix.setdefault(spec.text + e, []).append(payload)
+
+    def add_fuzzy(self, spec: TermSpec, payload: Any) -> None:
+        """Also find this term with small typos (see ``_max_typos``)."""
         if self.fuzzy and not spec.case and spec.inflect and spec.text.isalpha() and _max_typos(len(spec.text)):
             self.fuzzy_cores.setdefault(spec.text, []).append(payload)
             for d in _deletes(spec.text, _max_typos(len(spec.text))):
@@ -363,6 +368,10 @@ class CodebookRuler(Pipe):
                 self._entries[e.key] = e
                 if e.kind == "term":
                     self._terms.add(parse_term(e.value), e)
+                    # typo tolerance for substances and long (specific) words only
+                    spec = parse_term(e.value)
+                    if self.fuzzy and (lab.family == "stoff" or len(spec.text) >= FUZZY_MIN_OTHER):
+                        self._terms.add_fuzzy(spec, e)
                 elif e.kind == "phrase":
                     self._matcher.add(e.key, phrase_patterns(e.value, self.lemma_patterns))
                 else:

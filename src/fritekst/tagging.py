@@ -1,0 +1,208 @@
+"""Comments -> tagged records: the one place where a spaCy ``Doc`` becomes plain data.
+
+``Tagger`` runs the Norwegian base pipeline, the codebook ruler
+(``fritekst_codebook``) and the negation component (``fritekst_negation``), and
+optionally a trained ``LabelClassifier``. What it asserts:
+
+* rule labels: labels with at least one mention that is not negated;
+* model labels: labels whose probability reaches the classifier's threshold, unless the
+  rules found the label only in negated mentions;
+* ``negated``: labels that occur in mentions but only negated (and are not asserted).
+
+``TaggedRecord.sources`` says, per asserted label, whether it came from the rules, the
+model or both, with the model's probability when a classifier ran.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from fritekst import __version__
+from fritekst.codebook import Codebook, load_codebook
+from fritekst.nlp.negation import NegationTagger
+from fritekst.nlp.ruler import DEFAULT_SPAN_KEY, CodebookRuler
+from fritekst.records import Comment, LabelSource, Mention, TaggedRecord
+
+RULER_NAME = "fritekst_codebook"
+NEGATION_NAME = "fritekst_negation"
+
+
+def _fresh_base(name: str | None) -> Language:
+    """A new (uncached) base pipeline, so adding components never changes a shared one."""
+    from fritekst.nlp.base import load_base
+
+    loader = getattr(load_base, "__wrapped__", load_base)
+    return loader(name)
+
+
+def add_components(nlp: Language, codebook: Codebook, *, span_key: str = DEFAULT_SPAN_KEY) -> Language:
+    """Add (or re-initialise) the codebook ruler and negation on ``nlp``; return it.
+
+    Only the new components are initialised; the rest of the pipeline is left untouched.
+    """
+    if RULER_NAME in nlp.pipe_names:
+        ruler = nlp.get_pipe(RULER_NAME)
+    else:
+        ruler = nlp.add_pipe(RULER_NAME, config={"span_key": span_key})
+    ruler.initialize(nlp=nlp, codebook=codebook)
+    if NEGATION_NAME not in nlp.pipe_names:
+        nlp.add_pipe(NEGATION_NAME, config={"span_key": span_key}, after=RULER_NAME)
+    return nlp
+
+
+def doc_mentions(doc: Doc, span_key: str = DEFAULT_SPAN_KEY) -> list[Mention]:
+    """The codebook mentions of a processed ``Doc`` as plain ``Mention`` records."""
+    spans = doc.spans[span_key] if span_key in doc.spans else []
+    out = [
+        Mention(
+            start=sp.start_char,
+            end=sp.end_char,
+            text=sp.text,
+            label=sp.label_,
+            substance=sp._.substance,
+            negated=bool(sp._.negated),
+        )
+        for sp in spans
+    ]
+    out.sort(key=lambda m: (m.start, m.end, m.label))
+    return out
+
+
+def make_record(
+    comment: Comment,
+    mentions: list[Mention],
+    probs: dict[str, float] | None = None,
+    thresholds: dict[str, float] | None = None,
+    known: set[str] | None = None,
+) -> TaggedRecord:
+    """Combine rule mentions and classifier probabilities into a ``TaggedRecord``."""
+    rule = {m.label for m in mentions if not m.negated}
+    only_negated = {m.label for m in mentions if m.negated} - rule
+    model: set[str] = set()
+    if probs is not None:
+        thresholds = thresholds or {}
+        model = {
+            lab
+            for lab, p in probs.items()
+            if (known is None or lab in known) and p >= thresholds.get(lab, 1.0) and lab not in only_negated
+        }
+    labels = rule | model
+    sources: dict[str, LabelSource] = {}
+    for lab in labels:
+        p = probs.get(lab) if probs is not None else None
+        src = "rule+model" if lab in rule and lab in model else "rule" if lab in rule else "model"
+        sources[lab] = LabelSource(src, None if p is None else float(p))
+    return TaggedRecord(
+        id=comment.id,
+        text=comment.text,
+        week=comment.week,
+        region=comment.region,
+        question=comment.question,
+        labels=tuple(sorted(labels)),
+        negated=tuple(sorted(only_negated - labels)),
+        mentions=tuple(mentions),
+        sources=sources,
+    )
+
+
+class Tagger:
+    """Tag comments with the codebook rules, negation and an optional classifier.
+
+    Args:
+        nlp: a base pipeline to use. Without one, a fresh copy of
+            ``fritekst.nlp.base.load_base(base)`` gets the components added (``nlp.add_pipe``).
+            A pipeline passed in is not modified unless it already has the components: the
+            ruler and negation then run after it, outside its pipeline.
+        codebook: a ``Codebook``, a path to one, or None for the packaged default.
+        classifier: a fitted ``fritekst.classify.LabelClassifier`` or None (rules only).
+        base: the ``--base`` name used when ``nlp`` is None (``auto``, ``blank`` ...).
+        batch_size: documents per ``nlp.pipe`` and classifier batch.
+    """
+
+    def __init__(
+        self,
+        nlp: Language | None = None,
+        codebook: Codebook | str | Path | None = None,
+        classifier: Any = None,
+        *,
+        base: str | None = None,
+        batch_size: int = 256,
+        span_key: str = DEFAULT_SPAN_KEY,
+    ) -> None:
+        self.codebook = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+        self.classifier = classifier
+        self.batch_size = batch_size
+        self.span_key = span_key
+        self._extra: list[Any] = []
+        if nlp is None:
+            self.nlp = add_components(_fresh_base(base), self.codebook, span_key=span_key)
+        elif RULER_NAME in nlp.pipe_names:
+            self.nlp = add_components(nlp, self.codebook, span_key=span_key)
+        else:
+            self.nlp = nlp
+            ruler = CodebookRuler(nlp, RULER_NAME, span_key=span_key)
+            ruler.initialize(nlp=nlp, codebook=self.codebook)
+            self._extra = [ruler, NegationTagger(nlp, NEGATION_NAME, span_key=span_key)]
+        self._known = set(self.codebook.ids)
+
+    def _docs(self, texts: Iterable[str]) -> Iterator[Doc]:
+        for doc in self.nlp.pipe(texts, batch_size=self.batch_size):
+            for component in self._extra:
+                doc = component(doc)
+            yield doc
+
+    def tag(self, comments: Iterable[Comment]) -> Iterator[TaggedRecord]:
+        """Tag comments lazily (a generator: constant memory for any number of comments)."""
+        it = iter(comments)
+        while True:
+            batch = list(islice(it, self.batch_size))
+            if not batch:
+                return
+            docs = list(self._docs(c.text for c in batch))
+            probs: list[dict[str, float] | None] = [None] * len(batch)
+            mentions = [doc_mentions(d, self.span_key) for d in docs]
+            if self.classifier is not None:
+                from fritekst.classify import lemmas_of
+
+                items = [
+                    {
+                        "text": c.text,
+                        "lemmas": lemmas_of(d),
+                        "rule_labels": sorted({m.label for m in ms if not m.negated}),
+                    }
+                    for c, d, ms in zip(batch, docs, mentions)
+                ]
+                probs = list(self.classifier.predict_proba(items))
+            thresholds = getattr(self.classifier, "thresholds_", None) if self.classifier is not None else None
+            for comment, ms, p in zip(batch, mentions, probs):
+                yield make_record(comment, ms, p, thresholds, self._known)
+
+    def tag_text(self, text: str, id: str = "0") -> TaggedRecord:
+        """Tag one text (id ``"0"`` unless given)."""
+        return next(self.tag([Comment(id=id, text=text)]))
+
+    def meta(self) -> dict[str, Any]:
+        """Pipeline, codebook and classifier identity for output metadata."""
+        from fritekst.nlp.base import pipeline_info
+
+        info = pipeline_info(self.nlp)
+        if self._extra:
+            info["components"] = info["components"] + [RULER_NAME, NEGATION_NAME]
+        clf = None
+        if self.classifier is not None:
+            clf = {
+                "class": type(self.classifier).__name__,
+                "labels": list(getattr(self.classifier, "labels_", []) or []),
+                "meta": getattr(self.classifier, "meta_", None),
+            }
+        return {
+            "fritekst_version": __version__,
+            "pipeline": info,
+            "codebook": self.codebook.meta(),
+            "classifier": clf,
+        }
