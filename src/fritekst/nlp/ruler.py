@@ -291,6 +291,76 @@ def _word_choices(word: WordSpec, attr: str) -> list[list[dict[str, Any]]]:
     return choices
 
 
+def phrase_anchors(phrase: str) -> list[frozenset[str]]:
+    """Form sets of which each must meet a doc's forms for the phrase to possibly match.
+
+    One set per phrase word whose alternatives are all plain words (no wildcard, no
+    case-sensitive term, no ``<stoff>``): every lower-case form of the word's first token.
+    The content-richest set comes first (it is used as the index key).
+    """
+    sets: list[tuple[int, frozenset[str]]] = []
+    for word in parse_phrase(phrase):
+        if word.gap or word.token_class or not word.alternatives:
+            continue
+        forms: set[str] = set()
+        for alt in word.alternatives:
+            first = alt[0]
+            if first.case or first.prefix or first.suffix:
+                break
+            ends = ("",) if len(first.text) <= 3 else _endings_for(first)
+            forms.update(first.text + e for e in ends)
+        else:
+            shortest = min(len(alt[0].text) for alt in word.alternatives)
+            sets.append((shortest, frozenset(forms)))
+    sets.sort(key=lambda x: (-x[0], len(x[1])))
+    return [fs for _, fs in sets]
+
+
+class PhraseIndex:
+    """Phrase matching with spaCy's ``Matcher``, one small matcher per entry.
+
+    A doc only runs the matchers whose anchor words (``phrase_anchors``) all occur in it,
+    so hundreds of phrases cost little per comment; entries without anchors always run.
+    """
+
+    def __init__(self, vocab: Any) -> None:
+        self.vocab = vocab
+        self._matchers: list[tuple[str, Matcher, list[frozenset[str]]]] = []
+        self._by_form: dict[str, list[int]] = {}
+        self._always: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self._matchers)
+
+    def add(self, key: str, patterns: list[list[dict[str, Any]]], anchors: list[frozenset[str]]) -> None:
+        matcher = Matcher(self.vocab)
+        matcher.add(key, patterns)
+        idx = len(self._matchers)
+        self._matchers.append((key, matcher, anchors[1:]))
+        if not anchors:
+            self._always.append(idx)
+        else:
+            for form in anchors[0]:
+                self._by_form.setdefault(form, []).append(idx)
+
+    def __call__(self, doc: Doc, use_lemma: bool = False) -> list[tuple[str, int, int]]:
+        forms = {t.lower_ for t in doc}
+        if use_lemma:
+            forms |= {t.lemma_.lower() for t in doc}
+        selected = set(self._always)
+        for form in forms:
+            ids = self._by_form.get(form)
+            if ids:
+                selected.update(ids)
+        out: list[tuple[str, int, int]] = []
+        for idx in sorted(selected):
+            key, matcher, rest = self._matchers[idx]
+            if any(fs.isdisjoint(forms) for fs in rest):
+                continue
+            out.extend((key, start, end) for _, start, end in matcher(doc))
+        return out
+
+
 def phrase_patterns(phrase: str, lemma: bool) -> list[list[dict[str, Any]]]:
     """Compile a codebook phrase into Matcher patterns (lower-case forms; lemmas if asked)."""
     words = parse_phrase(phrase)
@@ -326,8 +396,8 @@ class CodebookRuler(Pipe):
         self.codebook: Codebook | None = None
         self._terms = TermIndex(fuzzy)
         self._excl_terms = TermIndex(False)
-        self._matcher = Matcher(nlp.vocab)
-        self._excl_matcher = Matcher(nlp.vocab)
+        self._phrases = PhraseIndex(nlp.vocab)
+        self._excl_phrases = PhraseIndex(nlp.vocab)
         self._entries: dict[str, Entry] = {}
         self._family: dict[str, str] = {}
 
@@ -359,8 +429,8 @@ class CodebookRuler(Pipe):
         self.codebook = codebook
         self._terms = TermIndex(self.fuzzy)
         self._excl_terms = TermIndex(False)
-        self._matcher = Matcher(self.nlp.vocab)
-        self._excl_matcher = Matcher(self.nlp.vocab)
+        self._phrases = PhraseIndex(self.nlp.vocab)
+        self._excl_phrases = PhraseIndex(self.nlp.vocab)
         self._entries = {}
         self._family = {lab.id: lab.family for lab in codebook.labels}
         for lab in codebook.labels:
@@ -373,14 +443,14 @@ class CodebookRuler(Pipe):
                     if self.fuzzy and (lab.family == "stoff" or len(spec.text) >= FUZZY_MIN_OTHER):
                         self._terms.add_fuzzy(spec, e)
                 elif e.kind == "phrase":
-                    self._matcher.add(e.key, phrase_patterns(e.value, self.lemma_patterns))
+                    self._phrases.add(e.key, phrase_patterns(e.value, self.lemma_patterns), phrase_anchors(e.value))
                 else:
-                    self._matcher.add(e.key, [e.value])
+                    self._phrases.add(e.key, [e.value], [])
             for e in lab.exclude:
                 if e.kind == "term":
                     self._excl_terms.add(parse_term(e.value), e.label)
                 else:
-                    self._excl_matcher.add(lab.id, phrase_patterns(e.value, self.lemma_patterns))
+                    self._excl_phrases.add(lab.id, phrase_patterns(e.value, self.lemma_patterns), phrase_anchors(e.value))
         self._terms.set_guard(set(STOP_WORDS) | FUZZY_GUARD | set(self._excl_terms.exact))
 
     # -- tagging -------------------------------------------------------------
@@ -423,11 +493,11 @@ class CodebookRuler(Pipe):
                 spans.append(self._span(doc, token.i, token.i + 1, entry))
                 if self._family[entry.label] == "stoff":
                     token._.set(STOFF_FLAG, True)
-        for match_id, start, end in self._matcher(doc):
-            entry = self._entries[self.nlp.vocab.strings[match_id]]
-            spans.append(self._span(doc, start, end, entry))
-        if len(self._excl_matcher):
-            blocked = [(self.nlp.vocab.strings[m], s, e) for m, s, e in self._excl_matcher(doc)]
+        use_lemma = has_lemma and self.lemma_patterns
+        for key, start, end in self._phrases(doc, use_lemma):
+            spans.append(self._span(doc, start, end, self._entries[key]))
+        if len(self._excl_phrases):
+            blocked = self._excl_phrases(doc, use_lemma)
             if blocked:
                 spans = [
                     sp
