@@ -127,3 +127,21 @@ def test_quotes_are_redacted_and_highlights_follow(text, surface, gone, placehol
 )
 def test_align_spans(original, changed, spans, expected):
     assert align_spans(original, changed, spans) == expected
+
+
+def test_plain_asserted_answers_rank_above_answers_with_a_negation():
+    mixed = record(1, "Ingen melder om hasjtørke lenger, men det er mer hasj blant ungdom i sommer.",
+                   [("hasjtørke", "bekymring:tilgang_rusmidler", None, True), ("hasj blant", CANNABIS, "hasj", False)])
+    plain = record(2, "Pårørende forteller at det er mer hasj blant ungdom i sommer enn før.",
+                   [("hasj", CANNABIS, "hasj", False)])
+    quotes = select_quotes([mixed, plain], redact=False, per_label=2)[("2020-W28", CANNABIS)]
+    assert [q.id for q in quotes] == ["2", "1"]
+
+
+def test_lists_rank_below_prose():
+    listing = record(1, "- utkjøring av LAR-medisiner\n- antibac\n- prøvetaking og testing av brukerne",
+                     [("LAR-medisiner", "stoff:lar", "lar", False)])
+    prose = record(2, "Vi har startet utkjøring av LAR-medisiner til dem som sitter i karantene.",
+                   [("LAR-medisiner", "stoff:lar", "lar", False)])
+    quotes = select_quotes([listing, prose], redact=False)[("2020-W28", "stoff:lar")]
+    assert [q.id for q in quotes] == ["2", "1"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -306,3 +307,37 @@ def test_cli_bad_output_suffix(tmp_path, tagged):
     result = CliRunner().invoke(main, ["summarize", str(tagged), "-o", str(tmp_path / "t.txt")])
     assert result.exit_code == 1
     assert "t.txt" in result.output and ".csv, .xlsx or .md" in result.output
+
+
+# --------------------------------------------------------------------------- golden table
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "corpus" / "example" / "svar.xlsx"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "uketabell_example.csv"
+
+
+@pytest.mark.skipif(not EXAMPLE.exists(), reason=f"{EXAMPLE} is missing")
+def test_golden_weekly_table_for_the_example_corpus(tmp_path, monkeypatch):
+    """tag + summarize on the constructed example corpus reproduce tests/golden/ exactly.
+
+    A change in tagging or counting shows up here as a diff. When the change is intended,
+    regenerate with ``FRITEKST_UPDATE_GOLDEN=1 python -m pytest tests/test_summarize.py -k golden``
+    and review the diff of tests/golden/uketabell_example.csv before committing it.
+    """
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["tag", str(EXAMPLE), "-o", "tagged.jsonl"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["summarize", "tagged.jsonl", "--by", "week", "-o", "uketabell.csv"])
+    assert result.exit_code == 0, result.output
+    got = (tmp_path / "uketabell.csv").read_text(encoding="utf-8")
+    if os.environ.get("FRITEKST_UPDATE_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(got, encoding="utf-8")
+    expected = GOLDEN.read_text(encoding="utf-8")
+    df = pd.read_csv(tmp_path / "uketabell.csv")
+    # sanity of the golden itself: 7 survey weeks x every label, consistent numbers
+    assert df["week"].nunique() >= 6
+    assert len(df) == df["week"].nunique() * len(load_codebook().labels)
+    assert ((df["n"] <= df["n_answers"]) & (df["ci_low"] <= df["share"]) & (df["share"] <= df["ci_high"])).all()
+    assert got == expected, "weekly table differs from tests/golden/uketabell_example.csv (see docstring)"

@@ -159,8 +159,20 @@ def _excerpt(
     return prefix + piece + suffix, kept, True
 
 
-def _score(text: str, n_spans: int, n_labels: int, was_cut: bool, min_chars: int, max_chars: int) -> float:
-    """Lower is better: medium length, a highlight, few other themes, not cut."""
+def _score(
+    text: str,
+    n_spans: int,
+    n_labels: int,
+    was_cut: bool,
+    min_chars: int,
+    max_chars: int,
+    has_negation: bool = False,
+) -> float:
+    """Lower is better: medium length, a highlight, few other themes, not cut, plain prose.
+
+    Answers that also contain a negated mention ("ingen tegn til ...") or that are lists
+    (line breaks) are kept as candidates but ranked lower: they read less clearly.
+    """
     length = len(text)
     score = abs(length - IDEAL_CHARS) / IDEAL_CHARS
     if length < min_chars:
@@ -172,6 +184,10 @@ def _score(text: str, n_spans: int, n_labels: int, was_cut: bool, min_chars: int
     if was_cut:
         score += 0.5
     score += 0.15 * max(0, n_labels - 1)
+    if has_negation:
+        score += 0.75
+    if "\n" in text.strip():
+        score += 0.5
     return score
 
 
@@ -274,7 +290,8 @@ def select_quotes(
             if not text.strip():
                 continue
             key = (rec.week if by_week else None, label)
-            score = _score(text, len(kept), len(rec.labels), was_cut, min_chars, max_chars)
+            has_negation = bool(rec.negated) or any(m.negated for m in rec.mentions)
+            score = _score(text, len(kept), len(rec.labels), was_cut, min_chars, max_chars, has_negation)
             pool = pools[key]
             pool.append(_Candidate(rec, text, kept, was_cut, score))
             if len(pool) > 2 * max_candidates:  # keep memory bounded on large inputs

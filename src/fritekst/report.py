@@ -142,18 +142,32 @@ def _find(meta: dict[str, Any], *names: str) -> Any:
 
 
 def _describe(value: Any) -> str | None:
-    """``{"name": "nb_fritekst", "version": "0.1.0"}`` -> ``nb_fritekst 0.1.0``."""
+    """Short description of a pipeline or classifier entry of the metadata.
+
+    ``{"name": "nb_fritekst", "version": "0.1.0", "components": [...]}`` ->
+    ``nb_fritekst 0.1.0 (komponenter: ...)``; a classifier entry
+    (``{"class": ..., "labels": [...], "meta": {"n_train": ...}}``) -> ``LabelClassifier,
+    27 etiketter, trent på 510 eksempler``.
+    """
     if value is None:
         return None
-    if isinstance(value, dict):
-        name = str(value.get("name") or value.get("path") or "")
-        lang = str(value.get("lang") or "")
-        if name and lang and not name.startswith(lang):
-            name = f"{lang}_{name}"
-        version = value.get("version")
-        text = " ".join(p for p in (name, str(version) if version else "") if p)
-        return text or json.dumps(value, ensure_ascii=False)
-    return str(value)
+    if not isinstance(value, dict):
+        return str(value)
+    name = str(value.get("name") or value.get("class") or value.get("path") or "")
+    lang = str(value.get("lang") or "")
+    if name and lang and not name.startswith(lang):
+        name = f"{lang}_{name}"
+    version = value.get("version")
+    text = " ".join(p for p in (name, str(version) if version else "") if p) or "ukjent"
+    extra = []
+    if value.get("components"):
+        extra.append("komponenter: " + ", ".join(str(c) for c in value["components"]))
+    if isinstance(value.get("labels"), list):
+        extra.append(f"{len(value['labels'])} etiketter")
+    inner = value.get("meta") if isinstance(value.get("meta"), dict) else {}
+    if inner.get("n_train"):
+        extra.append(f"trent på {inner['n_train']} eksempler")
+    return text + (f" ({'; '.join(extra)})" if extra else "")
 
 
 def _methods(meta: dict[str, Any] | None, codebook: Codebook, n_answers: int) -> dict[str, Any]:
