@@ -146,7 +146,7 @@ class NegationTagger:
             for idx, sp in enumerate(spans):
                 if sp.start <= cue_start < sp.end:
                     continue
-                if cue_end <= sp.start < end:
+                if cue_start < sp.start < end:
                     is_stoff = sp.label_.startswith("stoff:")
                     if is_stoff and seen_concept:
                         continue

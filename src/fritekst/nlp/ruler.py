@@ -49,7 +49,7 @@ STOFF_FLAG = "fritekst_stoff"
 #: Inflectional endings accepted after a term (nouns, adjectives and verbs, bokmål and nynorsk).
 ENDINGS: tuple[str, ...] = (
     "", "s", "e", "en", "et", "er", "ene", "a", "ar", "ane", "r", "ne", "n", "t", "te",
-    "de", "es", "ens", "ets", "ers", "enes", "ende", "ers", "ast", "ane", "ene",
+    "de", "es", "ens", "ets", "enes", "ende", "ast", "me",
 )
 #: Endings allowed after very short terms (3 letters or fewer), to keep ``vin`` from ``vinne``.
 SHORT_ENDINGS: tuple[str, ...] = ("", "s", "en", "et", "er", "ene", "a")
