@@ -11,11 +11,11 @@ are handled by string rules rather than lemmas: a term with an inflectional endi
 (``amfetaminen``, ``benzoer``), a term as the first part of a compound with an optional
 linking element (``hasjtørke``, ``GHB-bruk``, ``Rivotril-tabletter``), a term as the last
 part (``rusmiddeltørke``), hyphenated parts (``LAR-pasienter``) and small typos
-(Damerau-Levenshtein distance 1 for terms of 6+ letters, 2 for 10+, same first letter,
+(Damerau-Levenshtein distance 1 for terms of 6+ letters, 2 for 12+, same first letter,
 never for stop words). Phrases and raw patterns run through spaCy's ``Matcher``.
 
-Within one family, overlapping mentions are reduced to the longest (``filter_spans``);
-mentions of different families may overlap (``hasjtørke`` is cannabis and drought).
+Within one family, overlapping mentions are resolved by ``_resolve_overlaps`` (longest
+wins); mentions of different families may overlap (``hasjtørke`` is cannabis and drought).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span, Token
-from spacy.util import filter_spans
 
 from fritekst.codebook import (
     Codebook,
@@ -136,7 +135,7 @@ def _deletes(word: str, depth: int) -> set[str]:
 
 
 def _max_typos(length: int) -> int:
-    return 2 if length >= 10 else 1 if length >= 6 else 0
+    return 2 if length >= 12 else 1 if length >= 6 else 0
 
 
 class TermIndex:
@@ -376,6 +375,30 @@ def phrase_patterns(phrase: str, lemma: bool) -> list[list[dict[str, Any]]]:
 # --------------------------------------------------------------------------- the component
 
 
+def _resolve_overlaps(spans: list[Span]) -> list[Span]:
+    """Resolve overlapping mentions of one family.
+
+    The longest mention wins over a mention of the same label it overlaps, and over a
+    shorter phrase of another label inside it ("dårligere tilgang til behandling" is
+    tilgang_hjelp, not tilgang_rusmidler). Single words of another label inside a longer
+    phrase are kept ("medisiner, mat og brukerutstyr kjøres ut" keeps mat).
+    """
+    kept: list[Span] = []
+    for sp in sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.label_)):
+        drop = False
+        for other in kept:
+            if sp.start < other.end and other.start < sp.end:
+                if sp.label_ == other.label_:
+                    drop = True
+                elif sp.end - sp.start > 1 and other.start <= sp.start and sp.end <= other.end:
+                    drop = True
+            if drop:
+                break
+        if not drop:
+            kept.append(sp)
+    return kept
+
+
 class CodebookRuler(Pipe):
     """Tag codebook labels in ``doc.spans[span_key]`` (see module docstring)."""
 
@@ -506,7 +529,7 @@ class CodebookRuler(Pipe):
                 ]
         result: list[Span] = []
         for fam in ("stoff", "bekymring", "tiltak"):
-            result.extend(filter_spans([sp for sp in spans if self._family[sp.label_] == fam]))
+            result.extend(_resolve_overlaps([sp for sp in spans if self._family[sp.label_] == fam]))
         result.sort(key=lambda sp: (sp.start, sp.end, sp.label_))
         doc.spans[self.span_key] = result
         return doc
