@@ -206,3 +206,74 @@ class Tagger:
             "codebook": self.codebook.meta(),
             "classifier": clf,
         }
+
+
+def records_table(records: Iterable[TaggedRecord], label_ids: list[str]) -> Any:
+    """One row per comment, one 0/1 column per label (asserted), for Excel users."""
+    import pandas as pd
+
+    rows = []
+    for rec in records:
+        row: dict[str, Any] = {"id": rec.id, "week": rec.week, "region": rec.region,
+                               "question": rec.question, "text": rec.text}
+        asserted = set(rec.labels)
+        row.update({lab: int(lab in asserted) for lab in label_ids})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["id", "week", "region", "question", "text", *label_ids])
+
+
+def tag_file(
+    input_path: str | Path,
+    output: str | Path,
+    *,
+    codebook: Codebook | None = None,
+    base: str | None = "auto",
+    use_classifier: bool = True,
+    **columns: Any,
+) -> dict[str, Any]:
+    """Read a survey export, tag every comment and write the result atomically.
+
+    ``output`` ends in ``.jsonl`` (the ``fritekst tag`` contract, streamed) or
+    ``.csv``/``.xlsx`` (one 0/1 column per label). ``columns`` are passed to
+    ``fritekst.read.read_comments`` (``text_col``, ``id_col``, ``week_col``,
+    ``region_col``, ``question_col``, ``year``). Writes ``<output>.meta.json`` and
+    returns that metadata (pipeline, codebook, classifier, counts, warnings).
+    """
+    from fritekst.errors import InputError
+    from fritekst.read import read_comments
+    from fritekst.write import write_jsonl, write_meta, write_table
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".jsonl", ".csv", ".xlsx"):
+        raise InputError(f"{output}: output must end in .jsonl, .csv or .xlsx")
+    codebook = codebook or load_codebook()
+    result = read_comments(input_path, **columns)
+    classifier = None
+    if use_classifier:
+        from fritekst.classify import load_classifier
+
+        classifier = load_classifier()
+    tagger = Tagger(codebook=codebook, classifier=classifier, base=base)
+    counts = {"comments": 0, "with_labels": 0}
+
+    def records() -> Iterator[TaggedRecord]:
+        for rec in tagger.tag(result.comments):
+            counts["comments"] += 1
+            counts["with_labels"] += bool(rec.labels)
+            yield rec
+
+    if suffix == ".jsonl":
+        write_jsonl(output, (r.to_dict() for r in records()))
+    else:
+        write_table(output, records_table(records(), codebook.ids), sheet_name="kommentarer")
+    meta = tagger.meta()
+    meta.update({
+        "command": "tag",
+        "input": str(input_path),
+        "columns": result.columns,
+        "counts": {"rows": result.n_rows, "comments": counts["comments"],
+                   "with_labels": counts["with_labels"], "skipped_empty": result.skipped_empty},
+        "warnings": list(result.warnings),
+    })
+    write_meta(output, meta)
+    return meta

@@ -33,16 +33,24 @@ def main() -> None:
     summarize them per week and render a weekly report."""
 
 
-# Registration: one line per command module.
-from fritekst.cli import tag as _tag  # noqa: E402
-from fritekst.cli import summarize as _summarize, report as _report  # noqa: E402
-
-main.add_command(_tag.tag)
-main.add_command(_summarize.summarize)
-main.add_command(_report.report)
-from fritekst.cli import redact as _redact  # noqa: E402
-main.add_command(_redact.redact)
+# Registration: each area's commands live in their own module of this package.
 from fritekst.cli import annotate as _annotate  # noqa: E402
-main.add_command(_annotate.annotate); main.add_command(_annotate.train); main.add_command(_annotate.evaluate)
 from fritekst.cli import codebook as _codebook  # noqa: E402
-main.add_command(_codebook.codebook)
+from fritekst.cli import redact as _redact  # noqa: E402
+from fritekst.cli import report as _report  # noqa: E402
+from fritekst.cli import run as _run  # noqa: E402
+from fritekst.cli import summarize as _summarize  # noqa: E402
+from fritekst.cli import tag as _tag  # noqa: E402
+
+for _command in (
+    _run.run,
+    _tag.tag,
+    _summarize.summarize,
+    _report.report,
+    _redact.redact,
+    _codebook.codebook,
+    _annotate.annotate,
+    _annotate.train,
+    _annotate.evaluate,
+):
+    main.add_command(_command)

@@ -1,0 +1,52 @@
+"""``fritekst run``: the whole weekly job in one command (tag -> summarize -> report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.option("-o", "--out-dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the outputs (created if missing).")
+@click.option("--year", type=int, help="Year for bare week numbers (e.g. 'uke 28').")
+@click.option("--codebook", "codebook_path", type=click.Path(dir_okay=False),
+              help="An edited codebook YAML (default: the packaged codebook).")
+@click.option("--base", default="auto", show_default=True,
+              help="Base pipeline: auto, fritekst, blank, an installed package or a folder.")
+@click.option("--no-classifier", is_flag=True, help="Rules only: do not use the shipped classifier.")
+@click.option("--places", is_flag=True, help="Also redact place names in the report's quotes.")
+def run(input_path: str, out_dir: str, year: int | None, codebook_path: str | None, base: str,
+        no_classifier: bool, places: bool) -> None:
+    """Tag the survey export INPUT and write, in OUT_DIR: tagged.jsonl, uketabell.xlsx
+    (themes per week), uketabell.csv, rapport.html and rapport.md.
+
+    Columns are recognised from the header; use `fritekst tag` with --text-col etc.
+    when they are not.
+    """
+    from fritekst.codebook import load_codebook
+    from fritekst.report import write_report
+    from fritekst.summarize import write_summary
+    from fritekst.tagging import tag_file
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    codebook = load_codebook(codebook_path)
+    tagged = out / "tagged.jsonl"
+    meta = tag_file(input_path, tagged, codebook=codebook, base=base,
+                    use_classifier=not no_classifier, year=year)
+    for warning in meta["warnings"]:
+        click.echo(f"Warning: {warning}", err=True)
+    counts = meta["counts"]
+    click.echo(f"Tagged {counts['comments']} comments, skipped {counts['skipped_empty']} empty answers "
+               f"-> {tagged}")
+    for name in ("uketabell.xlsx", "uketabell.csv"):
+        write_summary(tagged, out / name, by=("week",), codebook=codebook)
+    click.echo(f"Weekly table -> {out / 'uketabell.xlsx'}, {out / 'uketabell.csv'}")
+    for name in ("rapport.html", "rapport.md"):
+        report_meta = write_report(tagged, out / name, codebook=codebook, places=places)
+    click.echo(f"Report -> {out / 'rapport.html'}, {out / 'rapport.md'} "
+               f"({report_meta['counts']['n_quotes']} quotes, redacted: "
+               f"{', '.join(report_meta['redactions']) or 'nothing found'})")
