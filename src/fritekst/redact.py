@@ -73,7 +73,7 @@ from typing import Any
 import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from fritekst.errors import InputError
 from fritekst.records import TaggedRecord
@@ -571,8 +571,14 @@ class Redactor:
         protected = self._protected(doc)
         spans: list[tuple[int, int, str]] = list(self._name_rules(doc, protected))
         for ent in doc.ents:
-            if not any(_capitalised(t) for t in ent):
+            end = ent.end
+            while end > ent.start and doc[end - 1].is_space:  # "Storgata\n": never take the line break
+                end -= 1
+            ent = Span(doc, ent.start, end, label=ent.label_)
+            if not len(ent) or not any(_capitalised(t) for t in ent):
                 continue  # names and places are capitalised; "NAV", "hasj" are not
+            if ent.label_ in NER_PERSON_LABELS and ent[-1].lower_.endswith(self.lexicon.street_suffixes):
+                continue  # a street name the model took for a person ("Storgata")
             if ent.label_ in NER_PERSON_LABELS:
                 lone = len(ent) == 1 and self.lexicon.name_kind(ent.text) == "ambiguous"
                 cue = ent.start > 0 and doc[ent.start - 1].lower_ in self.lexicon.name_cues
