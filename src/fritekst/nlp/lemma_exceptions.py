@@ -79,8 +79,8 @@ class LemmaExceptions:
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
-        with gzip.open(path / TABLE_FILE, "wt", encoding="utf-8") as f:
-            json.dump(self._data(), f, ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps(self._data(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        (path / TABLE_FILE).write_bytes(gzip.compress(data, mtime=0))  # byte-reproducible
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "LemmaExceptions":
         path = ensure_path(path)
@@ -93,7 +93,7 @@ class LemmaExceptions:
         return {"forms": self.table, "known": {pos: sorted(k) for pos, k in self.known.items()}}
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        return gzip.compress(json.dumps(self._data(), ensure_ascii=False).encode("utf-8"))
+        return gzip.compress(json.dumps(self._data(), ensure_ascii=False).encode("utf-8"), mtime=0)
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "LemmaExceptions":
         loaded = json.loads(gzip.decompress(data).decode("utf-8"))
