@@ -12,7 +12,9 @@ import pytest
 from fritekst.classify import (
     LabelClassifier,
     best_threshold,
+    best_veto,
     combine,
+    combine_sources,
     evaluate,
     lemmas_of,
     load_classifier,
@@ -152,6 +154,136 @@ def test_best_threshold(y, p, threshold: float, f1: float) -> None:
 def test_best_threshold_for_the_combination(y, p, rules, threshold: float, f1: float) -> None:
     t, f = best_threshold(np.array(y), np.array(p), base=np.array(rules))
     assert t == pytest.approx(threshold) and f == pytest.approx(f1)
+
+
+@pytest.mark.parametrize(
+    "y,p,rules,threshold,min_gain,veto",
+    [
+        # three rule false positives and one rule true positive with low p: vetoing below
+        # 0.525 removes all four, a gain of 3 - 1 = 2, and raises F1 from 4/7 to 2/3
+        ([1, 1, 0, 0, 0, 0], [0.9, 0.08, 0.1, 0.15, 0.12, 0.05], [1, 1, 1, 1, 1, 0], 0.5, 2, 0.525),
+        # 0.375 and 0.75 remove the same three false positives (0.6 is asserted by the
+        # model anyway): a tie, the lower veto is kept
+        ([1, 0, 0, 0, 1], [0.9, 0.1, 0.12, 0.15, 0.6], [1, 1, 1, 1, 1], 0.5, 2, 0.375),
+        # same, but a veto must gain 3: none
+        ([1, 1, 0, 0, 0, 0], [0.9, 0.08, 0.1, 0.15, 0.12, 0.05], [1, 1, 1, 1, 1, 0], 0.5, 3, 0.0),
+        # only one false positive to remove: below the minimum gain, no veto
+        ([1, 1, 0], [0.9, 0.8, 0.1], [1, 1, 1], 0.95, 2, 0.0),
+        # the model is unsure about every rule hit: no veto helps
+        ([1, 0, 1, 0], [0.4, 0.4, 0.6, 0.6], [1, 1, 1, 1], 0.9, 1, 0.0),
+    ],
+)
+def test_best_veto(y, p, rules, threshold: float, min_gain: int, veto: float) -> None:
+    v, f, counts = best_veto(np.array(y), np.array(p), np.array(rules), threshold, min_gain=min_gain)
+    assert v == pytest.approx(veto)
+    if veto:
+        assert counts["fp_removed"] - counts["tp_removed"] >= min_gain
+
+
+# Rule hits on "mat" that are not measures ("ikke penger til mat"): the rules assert
+# tiltak:mat for all of them; the model learns that only handing out food is a measure.
+MAT = "tiltak:mat"
+VETO_POS = [
+    "Vi deler ut mat i døra.", "Frivillige kjører ut mat til brukerne.", "Det deles ut mat ved lavterskeltilbudet.",
+    "Vi deler ut varm mat hver dag.", "Brukerne får utdelt mat og drikke.", "Kommunen kjører ut mat til de som sitter hjemme.",
+    "Vi har startet utdeling av mat.", "Det deles ut mat og klær.", "Frivillige deler ut mat i parken.",
+]
+VETO_FP = [
+    "Mange har ikke penger til mat.", "Brukerne mangler penger til mat og husleie.", "Flere har ikke råd til mat.",
+    "De bruker pengene på rus i stedet for mat.", "Mange sliter med å betale for mat.", "Pengene strekker ikke til mat.",
+]
+VETO_NEG = ["Ingen endring denne uken.", "Situasjonen er stabil.", "Alt er som normalt her.",
+            "Vi har ikke noe å melde.", "Brukerne er bekymret for smitte.", "Flere er ensomme."]
+
+
+def _veto_data():
+    texts = VETO_POS + VETO_FP + VETO_NEG
+    rules = [[MAT]] * (len(VETO_POS) + len(VETO_FP)) + [[]] * len(VETO_NEG)
+    gold = [[MAT]] * len(VETO_POS) + [[]] * (len(VETO_FP) + len(VETO_NEG))
+    return _items(texts, rules), gold
+
+
+@pytest.fixture(scope="module")
+def vetoing() -> LabelClassifier:
+    items, gold = _veto_data()
+    return LabelClassifier(labels=[MAT], min_df=1, cv=3).fit(items, gold)
+
+
+def test_veto_is_learned_from_out_of_fold_probabilities(vetoing: LabelClassifier) -> None:
+    v = vetoing.veto_thresholds_[MAT]
+    assert v > 0
+    scores = vetoing.cv_scores_[MAT]
+    assert scores["veto_threshold"] == pytest.approx(v, abs=1e-4)
+    assert scores["veto_removed"]["fp_removed"] - scores["veto_removed"]["tp_removed"] >= 2
+    assert scores["combined"]["f1"] > scores["combined_no_veto"]["f1"] == scores["rules"]["f1"]
+    # switched off, or with a gain the data cannot give: no veto
+    items, gold = _veto_data()
+    assert LabelClassifier(labels=[MAT], min_df=1, cv=3, veto=False).fit(items, gold).veto_thresholds_ == {MAT: 0.0}
+    assert LabelClassifier(labels=[MAT], min_df=1, cv=3, min_veto_gain=7).fit(items, gold).veto_thresholds_ == {MAT: 0.0}
+
+
+def test_fitted_without_a_rule_false_positive_learns_no_veto(fitted: LabelClassifier) -> None:
+    assert fitted.veto_thresholds_ == {label: 0.0 for label in LABELS}
+
+
+def test_veto_is_applied_by_combine(vetoing: LabelClassifier) -> None:
+    probe = _items(["Brukerne har ikke penger til mat.", "Vi deler ut mat."], rules=[[MAT], [MAT]])
+    probs = vetoing.predict_proba(probe)
+    assert probs[0][MAT] < vetoing.veto_thresholds_[MAT] <= probs[1][MAT]
+    th, veto = vetoing.thresholds_, vetoing.veto_thresholds_
+    assert combine([MAT, "stoff:alkohol"], [], probs[0], th, veto) == ["stoff:alkohol"]
+    assert combine([MAT], [], probs[1], th, veto) == [MAT]
+    assert combine([MAT], [], probs[0], th) == [MAT]  # no veto thresholds: the union
+    # a label the model asserts itself is not vetoed, whatever the veto threshold
+    assert combine_sources([MAT], [], {MAT: 0.6}, {MAT: 0.5}, {MAT: 0.9}) == {MAT: "rule+model"}
+    assert combine_sources([MAT], [], None, None, {MAT: 0.9}) == {MAT: "rule"}
+
+
+def test_veto_survives_save_and_load(vetoing: LabelClassifier, tmp_path: Path) -> None:
+    folder = vetoing.save(tmp_path / "clf")
+    loaded = LabelClassifier.load(folder)
+    assert loaded.veto_thresholds_ == vetoing.veto_thresholds_
+    assert loaded.veto is True and loaded.min_veto_gain == vetoing.min_veto_gain
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    assert meta["veto_thresholds"][MAT] == pytest.approx(vetoing.veto_thresholds_[MAT])
+    assert "veto_threshold" in meta["cv_scores"][MAT]
+
+
+def test_model_saved_before_vetoes_loads_without_veto(vetoing: LabelClassifier, tmp_path: Path) -> None:
+    folder = vetoing.save(tmp_path / "clf")
+    vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+    del vocab["veto_thresholds"], vocab["params"]["veto"], vocab["params"]["min_veto_gain"]
+    (folder / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    loaded = LabelClassifier.load(folder)
+    assert loaded.veto_thresholds_ == {} and loaded.veto is False
+    probe = _items(["Brukerne har ikke penger til mat."], rules=[[MAT]])
+    assert combine([MAT], [], loaded.predict_proba(probe)[0], loaded.thresholds_, loaded.veto_thresholds_) == [MAT]
+
+
+def test_make_record_and_combine_agree(vetoing: LabelClassifier) -> None:
+    from fritekst.records import Comment, Mention
+    from fritekst.tagging import make_record
+
+    texts = ["Brukerne har ikke penger til mat.", "Vi deler ut mat.", "Ingen har fått mat.", "Situasjonen er stabil."]
+    mentions = [
+        [Mention(start=29, end=32, text="mat", label=MAT), Mention(start=0, end=8, text="Brukerne", label="stoff:alkohol")],
+        [Mention(start=12, end=15, text="mat", label=MAT)],
+        [Mention(start=15, end=18, text="mat", label=MAT, negated=True)],
+        [],
+    ]
+    rules = [sorted({m.label for m in ms if not m.negated}) for ms in mentions]
+    negated = [sorted({m.label for m in ms if m.negated} - set(r)) for ms, r in zip(mentions, rules)]
+    probs = vetoing.predict_proba(_items(texts, rules))
+    th, veto = vetoing.thresholds_, vetoing.veto_thresholds_
+    for i, text in enumerate(texts):
+        rec = make_record(Comment(id=str(i), text=text), mentions[i], probs[i], th, None, veto)
+        assert list(rec.labels) == combine(rules[i], negated[i], probs[i], th, veto)
+        assert set(rec.sources) == set(rec.labels)
+    vetoed = make_record(Comment(id="0", text=texts[0]), mentions[0], probs[0], th, None, veto)
+    # the vetoed rule label: not asserted, not negated, no source, but still a mention
+    assert MAT not in vetoed.labels and MAT not in vetoed.negated and MAT not in vetoed.sources
+    assert MAT in {m.label for m in vetoed.mentions}
+    assert vetoed.labels == ("stoff:alkohol",) and vetoed.sources["stoff:alkohol"].source == "rule"
 
 
 def test_combine_respects_negation() -> None:

@@ -74,9 +74,11 @@ def batch_id_for(ids: Sequence[str]) -> str:
 
 def _items(records: Sequence[TaggedRecord]) -> list[dict[str, Any]]:
     """Classifier items from tagged records (no lemmas here: lower-case tokens are used)."""
+    from fritekst.classify import rule_labels_of
+
     items = []
     for r in records:
-        rule = [lab for lab in r.labels if r.sources.get(lab) is None or "rule" in r.sources[lab].source]
+        rule = rule_labels_of(r)  # rule hits a classifier vetoed included
         items.append({"text": r.text, "lemmas": [], "rule_labels": rule})
     return items
 

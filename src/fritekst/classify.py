@@ -10,7 +10,10 @@ Features suit Norwegian survey text:
 
 One logistic regression per label (one-vs-rest, ``class_weight="balanced"`` against the
 imbalance of rare labels). Each label's decision threshold is chosen by cross-validation:
-the threshold that maximises F1 on out-of-fold probabilities.
+the threshold that maximises F1 on out-of-fold probabilities. A second, per-label *veto*
+threshold is chosen the same way: a rule hit whose probability is below it is not
+asserted (the rules' false positives that the model is confident about), see
+``best_veto`` and ``combine``.
 
 The model is saved without pickle: ``model.npz`` (numeric arrays, written and read with
 ``allow_pickle=False``), ``vocab.json`` (vocabularies, labels, parameters) and
@@ -116,12 +119,53 @@ def best_threshold(y: np.ndarray, p: np.ndarray, base: np.ndarray | None = None)
     return best_t, best_f
 
 
+def best_veto(
+    y: np.ndarray, p: np.ndarray, rule_hit: np.ndarray, threshold: float, min_gain: int = 2
+) -> tuple[float, float, dict[str, int]]:
+    """The veto threshold for rule hits that maximises F1 of the combination, and that F1.
+
+    The combination is ``(rule_hit & (p >= v)) | (p >= threshold)``: a rule hit with
+    ``p < v`` is dropped unless the model asserts the label itself. Candidates are 0.0
+    (no veto) and the midpoints between the distinct sorted probabilities of the rule
+    hits. A veto is only taken if it removes at least ``min_gain`` more false positives
+    than true positives (so that one or two items of a small calibration set do not
+    decide it) and raises F1; ties go to the lowest veto (prefer none). Also returns
+    the counts ``{"fp_removed": ..., "tp_removed": ...}`` of the chosen veto.
+    """
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    rule_hit = np.asarray(rule_hit, dtype=bool)
+    model = p >= threshold
+
+    def f1_of(pred: np.ndarray) -> float:
+        tp = int((pred & (y == 1)).sum())
+        fp = int((pred & (y == 0)).sum())
+        fn = int((~pred & (y == 1)).sum())
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    best_v, best_f = 0.0, f1_of(rule_hit | model)
+    best_counts = {"fp_removed": 0, "tp_removed": 0}
+    values = np.unique(p[rule_hit])
+    for v in (values[:-1] + values[1:]) / 2 if len(values) > 1 else ():
+        removed = rule_hit & ~model & (p < v)
+        fp_removed = int((removed & (y == 0)).sum())
+        tp_removed = int((removed & (y == 1)).sum())
+        if fp_removed - tp_removed < min_gain:
+            continue
+        f = f1_of((rule_hit & (p >= v)) | model)
+        if f > best_f:  # ascending candidates, strict: ties keep the lower veto
+            best_v, best_f = float(v), f
+            best_counts = {"fp_removed": fp_removed, "tp_removed": tp_removed}
+    return best_v, best_f, best_counts
+
+
 class LabelClassifier:
     """Multi-label classifier over codebook labels (scikit-learn conventions).
 
     Parameters are stored as given; ``fit`` learns ``labels_``, ``word_vectorizer_``,
     ``char_vectorizer_``, ``coef_`` (labels x features), ``intercept_``, ``thresholds_``
-    (label id -> probability threshold) and ``cv_scores_``.
+    (label id -> probability threshold), ``veto_thresholds_`` (label id -> probability
+    below which a rule hit is not asserted; 0.0 = no veto) and ``cv_scores_``.
 
     Args:
         labels: label ids to learn, in order (default: every label seen in ``fit``).
@@ -137,6 +181,10 @@ class LabelClassifier:
             alone; ``"combined"`` for the F1 of rules plus model (what ``tag`` asserts;
             rule hits from ``item["rule_labels"]``), which sets a label's threshold to 1.0
             where the model adds nothing to the rules.
+        veto: learn veto thresholds (``best_veto`` on the out-of-fold probabilities of
+            the calibration items, after the threshold); False: no label is vetoed.
+        min_veto_gain: a veto must remove at least this many more false positives than
+            true positives of the calibration items.
         random_state: seed of the fold split.
     """
 
@@ -153,6 +201,8 @@ class LabelClassifier:
         cv: int = 5,
         min_positive: int = 3,
         threshold_target: str = "model",
+        veto: bool = True,
+        min_veto_gain: int = 2,
         random_state: int = 0,
     ) -> None:
         self.labels = labels
@@ -166,6 +216,8 @@ class LabelClassifier:
         self.cv = cv
         self.min_positive = min_positive
         self.threshold_target = threshold_target
+        self.veto = veto
+        self.min_veto_gain = min_veto_gain
         self.random_state = random_state
 
     # -- features ---------------------------------------------------------------------
@@ -231,12 +283,14 @@ class LabelClassifier:
         self.coef_ = np.zeros((len(self.labels_), n_features))
         self.intercept_ = np.full(len(self.labels_), -30.0)  # unlearned labels: p ~ 0
         self.thresholds_: dict[str, float] = {}
+        self.veto_thresholds_: dict[str, float] = {}
         self.cv_scores_: dict[str, dict[str, Any]] = {}
         for j, label in enumerate(self.labels_):
             yj = np.array([int(label in g) for g in gold])
             n_pos, n_neg = int(yj.sum()), int(len(yj) - yj.sum())
             if n_pos < self.min_positive or n_neg < 2:
                 self.thresholds_[label] = 1.0
+                self.veto_thresholds_[label] = 0.0
                 self.cv_scores_[label] = {"n_positive": n_pos, "learned": False}
                 continue
             folds = min(self.cv, n_pos, n_neg)
@@ -252,15 +306,27 @@ class LabelClassifier:
             else:
                 t, _ = best_threshold(yj[c], oof[c])
             self.thresholds_[label] = t
+            v, counts = 0.0, {"fp_removed": 0, "tp_removed": 0}
+            if self.veto:
+                v, _, counts = best_veto(yj[c], oof[c], rule_hit[c], t, min_gain=self.min_veto_gain)
+            self.veto_thresholds_[label] = v
             scores: dict[str, Any] = {
                 "n_positive": n_pos,
                 "learned": True,
                 "folds": folds,
                 "threshold": round(t, 4),
+                "veto_threshold": round(v, 4),
+                "veto_removed": counts,
                 "n_calibration": int(c.sum()),
             }
-            yc = yj[c]
-            for name, pred in (("model", oof[c] >= t), ("rules", rule_hit[c]), ("combined", rule_hit[c] | (oof[c] >= t))):
+            yc, pc, rc = yj[c], oof[c], rule_hit[c]
+            systems = (
+                ("model", pc >= t),
+                ("rules", rc),
+                ("combined_no_veto", rc | (pc >= t)),
+                ("combined", (rc & (pc >= v)) | (pc >= t)),
+            )
+            for name, pred in systems:
                 tp = int((pred & (yc == 1)).sum())
                 fp = int((pred & (yc == 0)).sum())
                 scores[name] = {k: round(v, 4) for k, v in prf(tp, fp, int(yc.sum()) - tp).items() if k in ("precision", "recall", "f1")}
@@ -325,11 +391,14 @@ class LabelClassifier:
                 "cv": self.cv,
                 "min_positive": self.min_positive,
                 "threshold_target": self.threshold_target,
+                "veto": self.veto,
+                "min_veto_gain": self.min_veto_gain,
                 "random_state": self.random_state,
             },
             "labels": self.labels_,
             "rule_labels": self.rule_labels_,
             "thresholds": self.thresholds_,
+            "veto_thresholds": self.veto_thresholds_,
             "word_vocabulary": {k: int(v) for k, v in sorted(self.word_vectorizer_.vocabulary_.items())},
             "char_vocabulary": {k: int(v) for k, v in sorted(self.char_vectorizer_.vocabulary_.items())},
         }
@@ -339,6 +408,7 @@ class LabelClassifier:
             **dict(getattr(self, "meta_", {}) or {}),
             **dict(meta or {}),
             "thresholds": {k: round(v, 6) for k, v in self.thresholds_.items()},
+            "veto_thresholds": {k: round(v, 6) for k, v in self.veto_thresholds_.items()},
             "cv_scores": self.cv_scores_,
         }
         (folder / META_FILE).write_text(json.dumps(full_meta, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -369,12 +439,16 @@ class LabelClassifier:
             cv=p["cv"],
             min_positive=p["min_positive"],
             threshold_target=p.get("threshold_target", "model"),
+            veto=p.get("veto", False),  # saved before vetoes existed: none learned
+            min_veto_gain=p.get("min_veto_gain", 2),
             random_state=p["random_state"],
         )
         clf.labels_ = list(vocab["labels"])
         clf.rule_labels_ = list(vocab["rule_labels"])
         clf.labels, clf.rule_labels = list(clf.labels_), list(clf.rule_labels_)
         clf.thresholds_ = {k: float(v) for k, v in vocab["thresholds"].items()}
+        # a model saved before vetoes existed has none: every rule hit stands
+        clf.veto_thresholds_ = {k: float(v) for k, v in (vocab.get("veto_thresholds") or {}).items()}
         clf.cv_scores_ = meta.get("cv_scores", {})
         clf.meta_ = meta
         clf.word_vectorizer_ = _word_vectorizer(clf.word_ngram, clf.min_df, clf.max_word_features)
@@ -443,10 +517,15 @@ FAMILIES = ("stoff", "bekymring", "tiltak")
 
 
 def rule_labels_of(record: Any) -> list[str]:
-    """Labels of a tagged record that the rules asserted (whatever a classifier added)."""
+    """Labels of a tagged record that the rules asserted (whatever a classifier added or vetoed).
+
+    The labels of its non-negated mentions, and asserted labels whose source is the
+    rules (or unknown): a rule hit that a classifier vetoed is still a rule label.
+    """
     sources = getattr(record, "sources", {}) or {}
+    mentioned = {m.label for m in getattr(record, "mentions", ()) or () if not m.negated}
     return sorted(
-        lab for lab in record.labels if lab not in sources or "rule" in sources[lab].source
+        mentioned | {lab for lab in record.labels if lab not in sources or "rule" in sources[lab].source}
     )
 
 
@@ -473,11 +552,56 @@ def build_items(texts: Sequence[str], *, tagger: Any = None, nlp: Any = None) ->
     return [{"text": t, "lemmas": l, "rule_labels": r} for t, l, r in zip(texts, lemmas, rules)]
 
 
-def combine(rule_labels: Iterable[str], negated: Iterable[str], probs: Mapping[str, float], thresholds: Mapping[str, float]) -> list[str]:
-    """What ``tag`` asserts: rule labels, plus model labels at or above threshold unless negated."""
+def combine_sources(
+    rule_labels: Iterable[str],
+    negated: Iterable[str],
+    probs: Mapping[str, float] | None,
+    thresholds: Mapping[str, float] | None,
+    veto_thresholds: Mapping[str, float] | None = None,
+    known: Iterable[str] | None = None,
+) -> dict[str, str]:
+    """What ``tag`` asserts, with where each label came from: ``{label: source}``.
+
+    The one implementation of the rules+model combination (``combine``, ``evaluate`` and
+    ``fritekst.tagging.make_record`` use it). Source is ``"rule"``, ``"model"`` or
+    ``"rule+model"``:
+
+    * model labels: probability at or above ``thresholds[label]`` (missing: 1.0), unless
+      the label is in ``negated`` (found by the rules only negated) or not in ``known``;
+    * rule labels: every one of ``rule_labels``, except those the model *vetoes*: a
+      probability below ``veto_thresholds[label]`` (missing: 0.0, no veto) and not a
+      model label. A vetoed label is simply not asserted.
+
+    Without ``probs`` (no classifier) the rule labels are asserted as they are.
+    """
+    rule = set(rule_labels)
+    if probs is None:
+        return {lab: "rule" for lab in rule}
     negated = set(negated)
-    model = {lab for lab, p in probs.items() if p >= thresholds.get(lab, 1.0) and lab not in negated}
-    return sorted(set(rule_labels) | model)
+    known = None if known is None else set(known)
+    thresholds = thresholds or {}
+    veto_thresholds = veto_thresholds or {}
+    model = {
+        lab
+        for lab, p in probs.items()
+        if (known is None or lab in known) and p >= thresholds.get(lab, 1.0) and lab not in negated
+    }
+    vetoed = {lab for lab in rule - model if lab in probs and probs[lab] < veto_thresholds.get(lab, 0.0)}
+    out = {lab: "rule" for lab in rule - vetoed}
+    for lab in model:
+        out[lab] = "rule+model" if lab in rule else "model"
+    return out
+
+
+def combine(
+    rule_labels: Iterable[str],
+    negated: Iterable[str],
+    probs: Mapping[str, float],
+    thresholds: Mapping[str, float],
+    veto_thresholds: Mapping[str, float] | None = None,
+) -> list[str]:
+    """What ``tag`` asserts (sorted): rule labels not vetoed, plus model labels (see ``combine_sources``)."""
+    return sorted(combine_sources(rule_labels, negated, probs, thresholds, veto_thresholds))
 
 
 @dataclass
@@ -529,8 +653,9 @@ def evaluate(
             raise ValueError("items are needed to evaluate a classifier")
         probs = classifier.predict_proba(items)
         th = classifier.thresholds_
+        veto = getattr(classifier, "veto_thresholds_", None) or {}
         systems["model"] = [sorted(l for l, p in pr.items() if p >= th.get(l, 1.0)) for pr in probs]
-        systems["combined"] = [combine(rl, ng, pr, th) for rl, ng, pr in zip(rule_labels, negated, probs)]
+        systems["combined"] = [combine(rl, ng, pr, th, veto) for rl, ng, pr in zip(rule_labels, negated, probs)]
     label_rows, family_rows = [], []
     for system, pred in systems.items():
         table = f1_table(gold, pred, labels)
@@ -613,10 +738,12 @@ __all__ = [
     "LabelClassifier",
     "build_items",
     "combine",
+    "combine_sources",
     "evaluate",
     "train",
     "training_set",
     "best_threshold",
+    "best_veto",
     "data_sha256",
     "lemmas_of",
     "load_classifier",

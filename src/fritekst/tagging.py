@@ -4,10 +4,17 @@
 (``fritekst_codebook``) and the negation component (``fritekst_negation``), and
 optionally a trained ``LabelClassifier``. What it asserts:
 
-* rule labels: labels with at least one mention that is not negated;
+* rule labels: labels with at least one mention that is not negated, unless the
+  classifier vetoes them: a probability below the label's veto threshold
+  (``veto_thresholds_``, learned by cross-validation; 0.0, no veto, for most labels and
+  for classifiers saved before vetoes existed) and below its threshold. A vetoed label is
+  neither in ``labels`` nor in ``negated``; its mentions stay in ``mentions``;
 * model labels: labels whose probability reaches the classifier's threshold, unless the
   rules found the label only in negated mentions;
 * ``negated``: labels that occur in mentions but only negated (and are not asserted).
+
+The combination is implemented once, in ``fritekst.classify.combine_sources``, which
+``make_record`` and ``fritekst evaluate`` both use.
 
 ``TaggedRecord.sources`` says, per asserted label, whether it came from the rules, the
 model or both, with the model's probability when a classifier ran.
@@ -79,23 +86,21 @@ def make_record(
     probs: dict[str, float] | None = None,
     thresholds: dict[str, float] | None = None,
     known: set[str] | None = None,
+    veto_thresholds: dict[str, float] | None = None,
 ) -> TaggedRecord:
-    """Combine rule mentions and classifier probabilities into a ``TaggedRecord``."""
+    """Combine rule mentions and classifier probabilities into a ``TaggedRecord``.
+
+    The combination is ``fritekst.classify.combine_sources`` (see the module docstring).
+    """
+    from fritekst.classify import combine_sources
+
     rule = {m.label for m in mentions if not m.negated}
     only_negated = {m.label for m in mentions if m.negated} - rule
-    model: set[str] = set()
-    if probs is not None:
-        thresholds = thresholds or {}
-        model = {
-            lab
-            for lab, p in probs.items()
-            if (known is None or lab in known) and p >= thresholds.get(lab, 1.0) and lab not in only_negated
-        }
-    labels = rule | model
+    asserted = combine_sources(rule, only_negated, probs, thresholds, veto_thresholds, known)
+    labels = set(asserted)
     sources: dict[str, LabelSource] = {}
-    for lab in labels:
+    for lab, src in asserted.items():
         p = probs.get(lab) if probs is not None else None
-        src = "rule+model" if lab in rule and lab in model else "rule" if lab in rule else "model"
         sources[lab] = LabelSource(src, None if p is None else float(p))
     return TaggedRecord(
         id=comment.id,
@@ -179,8 +184,9 @@ class Tagger:
                 ]
                 probs = list(self.classifier.predict_proba(items))
             thresholds = getattr(self.classifier, "thresholds_", None) if self.classifier is not None else None
+            veto = getattr(self.classifier, "veto_thresholds_", None) if self.classifier is not None else None
             for comment, ms, p in zip(batch, mentions, probs):
-                yield make_record(comment, ms, p, thresholds, self._known)
+                yield make_record(comment, ms, p, thresholds, self._known, veto)
 
     def tag_text(self, text: str, id: str = "0") -> TaggedRecord:
         """Tag one text (id ``"0"`` unless given)."""
