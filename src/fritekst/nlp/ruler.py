@@ -67,6 +67,8 @@ FUZZY_GUARD: frozenset[str] = frozenset(
         "forandring", "forandringer", "endringen", "endringer", "kontakten", "kontakter",
         "tjenesten", "ansatte", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag",
         "søndag", "kommunen", "kommuner", "kommunene", "brukere", "brukerne", "brukeren",
+        "rusbruk", "rusbruken", "rusbruker", "rusbrukere", "rusbrukerne", "rusbrukeren",
+        "rusbrukers", "rusbrukernes",
     }
 )
 
