@@ -6,17 +6,17 @@ from pathlib import Path
 
 import click
 
+from fritekst.cli.options import base_option, codebook_option, no_classifier_option, year_option
+
 
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option("-o", "--out-dir", required=True, type=click.Path(file_okay=False),
               help="Folder for the outputs (created if missing).")
-@click.option("--year", type=int, help="Year for bare week numbers (e.g. 'uke 28').")
-@click.option("--codebook", "codebook_path", type=click.Path(dir_okay=False),
-              help="An edited codebook YAML (default: the packaged codebook).")
-@click.option("--base", default="auto", show_default=True,
-              help="Base pipeline: auto, fritekst, blank, an installed package or a folder.")
-@click.option("--no-classifier", is_flag=True, help="Rules only: do not use the shipped classifier.")
+@year_option
+@codebook_option
+@base_option
+@no_classifier_option
 @click.option("--places", is_flag=True, help="Also redact place names in the report's quotes.")
 def run(input_path: str, out_dir: str, year: int | None, codebook_path: str | None, base: str,
         no_classifier: bool, places: bool) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from fritekst.cli.options import base_option, codebook_option, no_classifier_option, year_option
+
 
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
@@ -14,12 +16,10 @@ import click
 @click.option("--week-col", help="Week or date column.")
 @click.option("--region-col", help="Region (landsdel/fylke) column.")
 @click.option("--question-col", help="Question column (long exports).")
-@click.option("--year", type=int, help="Year for bare week numbers (e.g. 'uke 28').")
-@click.option("--codebook", "codebook_path", type=click.Path(dir_okay=False),
-              help="An edited codebook YAML (default: the packaged codebook).")
-@click.option("--base", default="auto", show_default=True,
-              help="Base pipeline: auto, fritekst, blank, an installed package or a folder.")
-@click.option("--no-classifier", is_flag=True, help="Rules only: do not use the shipped classifier.")
+@year_option
+@codebook_option
+@base_option
+@no_classifier_option
 def tag(
     input_path: str,
     output: str,
