@@ -107,7 +107,7 @@ NER_PLACE_LABELS: frozenset[str] = frozenset({"LOC", "GPE_LOC", "GPE_ORG", "GPE"
 
 #: Pipeline components worth running for redaction; all others are disabled.
 _ENTITY_COMPONENTS: frozenset[str] = frozenset({"ner", "entity_ruler"})
-_NER_COMPONENTS: frozenset[str] = _ENTITY_COMPONENTS | {"tok2vec", "transformer", "senter"}
+_NER_COMPONENTS: frozenset[str] = _ENTITY_COMPONENTS | {"tok2vec", "transformer", "senter", "morphologizer", "tagger", "attribute_ruler"}
 
 _KEEP_GROUPS: tuple[str, ...] = (
     "services", "organisations", "substances", "regions", "countries", "calendar",
@@ -373,12 +373,14 @@ def _default_lexicon() -> RedactLexicon:
 
 @lru_cache(maxsize=1)
 def _codebook_substances() -> tuple[str, ...]:
-    """The single-word ``stoff`` terms of the packaged codebook (substance names)."""
+    """Single-word codebook terms that are never redacted: every ``stoff`` term (substance
+    names), and terms of 7+ letters of the other families ("naloksonspray", which the NER
+    model can take for a name at the start of a sentence)."""
     from fritekst.codebook import iter_terms, load_codebook
 
     return tuple(
         spec.text for entry, spec in iter_terms(load_codebook())
-        if entry.label.startswith("stoff:") and " " not in spec.text
+        if " " not in spec.text and (entry.label.startswith("stoff:") or len(spec.text) >= 7)
     )
 
 
@@ -469,6 +471,12 @@ class Redactor:
         self.lexicon = lexicon or _default_lexicon()
         self.has_ner = bool(_ENTITY_COMPONENTS & set(nlp.pipe_names))
         self._disable = [p for p in nlp.pipe_names if p not in _NER_COMPONENTS or not self.has_ner]
+        # Norwegian common words (Norsk Ordbank forms and lemmas, shipped in the pipeline's
+        # lemma exception component): a lone capitalised one is not taken for a name.
+        self._common_words: tuple[Any, ...] = ()
+        if "fritekst_lemma_exceptions" in nlp.pipe_names:
+            lemma_comp = nlp.get_pipe("fritekst_lemma_exceptions")
+            self._common_words = (*lemma_comp.table.values(), *lemma_comp.known.values())
         self._keep_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._keep_orth = PhraseMatcher(nlp.vocab, attr="ORTH")
         for group, terms in self.lexicon.keep.items():
@@ -570,6 +578,7 @@ class Redactor:
 
         protected = self._protected(doc)
         spans: list[tuple[int, int, str]] = list(self._name_rules(doc, protected))
+        has_pos = doc.has_annotation("POS")
         for ent in doc.ents:
             end = ent.end
             while end > ent.start and doc[end - 1].is_space:  # "Storgata\n": never take the line break
@@ -579,6 +588,13 @@ class Redactor:
                 continue  # names and places are capitalised; "NAV", "hasj" are not
             if ent.label_ in NER_PERSON_LABELS and ent[-1].lower_.endswith(self.lexicon.street_suffixes):
                 continue  # a street name the model took for a person ("Storgata")
+            if ent.label_ in NER_PERSON_LABELS and has_pos and any(
+                t.is_alpha and t.pos_ != "PROPN" for t in ent
+            ):
+                continue  # "Stengte tilbud", "Naloksonspray deles ut": a capitalised common word
+            if (ent.label_ in NER_PERSON_LABELS and len(ent) == 1 and self.lexicon.name_kind(ent.text) is None
+                    and any(ent[0].lower_ in words for words in self._common_words)):
+                continue  # "Høyere priser" at the start of a line: a common word, not a name
             if ent.label_ in NER_PERSON_LABELS:
                 lone = len(ent) == 1 and self.lexicon.name_kind(ent.text) == "ambiguous"
                 cue = ent.start > 0 and doc[ent.start - 1].lower_ in self.lexicon.name_cues
