@@ -364,6 +364,19 @@ def read_tagged(path: PathLike) -> Iterator[TaggedRecord]:
 _TAGGED_REQUIRED = ("id", "text", "labels")
 
 
+def _json_object(line: str, name: str, line_no: int) -> dict[str, Any] | None:
+    """One JSONL line as a dict; None for a blank line; InputError naming file and line."""
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{name}: line {line_no}: invalid JSON ({err.msg}, column {err.colno})") from None
+    if not isinstance(obj, dict):
+        raise InputError(f"{name}: line {line_no}: expected a JSON object per line")
+    return obj
+
+
 def _iter_tagged(p: Path, name: str) -> Iterator[TaggedRecord]:
     with p.open("rb") as fh:
         for line_no, raw in enumerate(fh, start=1):
@@ -375,16 +388,9 @@ def _iter_tagged(p: Path, name: str) -> Iterator[TaggedRecord]:
                 raise InputError(
                     f"{name}: line {line_no}: not UTF-8 text ({err.reason})"
                 ) from None
-            if not line.strip():
+            data = _json_object(line, name, line_no)
+            if data is None:
                 continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(
-                    f"{name}: line {line_no}: invalid JSON ({err.msg}, column {err.colno})"
-                ) from None
-            if not isinstance(data, dict):
-                raise InputError(f"{name}: line {line_no}: expected a JSON object")
             missing = [k for k in _TAGGED_REQUIRED if k not in data]
             if missing:
                 raise InputError(
@@ -937,16 +943,9 @@ def _load_jsonl(text: str, name: str) -> _Table:
     keys: dict[str, None] = {}
     objects: list[tuple[int, dict[str, Any]]] = []
     for line_no, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+        obj = _json_object(line, name, line_no)
+        if obj is None:
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(
-                f"{name}: line {line_no}: invalid JSON ({err.msg}, column {err.colno})"
-            ) from None
-        if not isinstance(obj, dict):
-            raise InputError(f"{name}: line {line_no}: expected a JSON object per line")
         for k in obj:
             keys.setdefault(str(k), None)
         objects.append((line_no, {str(k): v for k, v in obj.items()}))
