@@ -471,12 +471,11 @@ class Redactor:
         self.lexicon = lexicon or _default_lexicon()
         self.has_ner = bool(_ENTITY_COMPONENTS & set(nlp.pipe_names))
         self._disable = [p for p in nlp.pipe_names if p not in _NER_COMPONENTS or not self.has_ner]
-        # Norwegian common words (Norsk Ordbank forms and lemmas, shipped in the pipeline's
-        # lemma exception component): a lone capitalised one is not taken for a name.
-        self._common_words: tuple[Any, ...] = ()
-        if "fritekst_lemma_exceptions" in nlp.pipe_names:
-            lemma_comp = nlp.get_pipe("fritekst_lemma_exceptions")
-            self._common_words = (*lemma_comp.table.values(), *lemma_comp.known.values())
+        # Norwegian common words (Norsk Ordbank, shipped in the pipeline's lemma exception
+        # component): a lone capitalised one is not taken for a name.
+        self._lemma_table = (
+            nlp.get_pipe("fritekst_lemma_exceptions") if "fritekst_lemma_exceptions" in nlp.pipe_names else None
+        )
         self._keep_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._keep_orth = PhraseMatcher(nlp.vocab, attr="ORTH")
         for group, terms in self.lexicon.keep.items():
@@ -592,8 +591,8 @@ class Redactor:
                 t.is_alpha and t.pos_ != "PROPN" for t in ent
             ):
                 continue  # "Stengte tilbud", "Naloksonspray deles ut": a capitalised common word
-            if (ent.label_ in NER_PERSON_LABELS and len(ent) == 1 and self.lexicon.name_kind(ent.text) is None
-                    and any(ent[0].lower_ in words for words in self._common_words)):
+            if (ent.label_ in NER_PERSON_LABELS and len(ent) == 1 and self._lemma_table is not None
+                    and self.lexicon.name_kind(ent.text) is None and self._lemma_table.knows(ent.text)):
                 continue  # "Høyere priser" at the start of a line: a common word, not a name
             if ent.label_ in NER_PERSON_LABELS:
                 lone = len(ent) == 1 and self.lexicon.name_kind(ent.text) == "ambiguous"

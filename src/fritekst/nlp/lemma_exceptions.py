@@ -56,6 +56,11 @@ class LemmaExceptions:
         self.known = {pos: frozenset(known.get(pos, ())) | {l for ls in forms.values() for l in ls}
                       for pos, forms in self.table.items()}
 
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` (lower-cased) is a form or lemma of the table, i.e. a common word."""
+        low = word.lower()
+        return any(low in forms for forms in self.table.values()) or any(low in k for k in self.known.values())
+
     def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
                    nlp: Language | None = None, table: dict[str, dict[str, list[str]]] | None = None) -> None:
         if table is not None:
