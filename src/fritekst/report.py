@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -621,10 +621,27 @@ def write_report(
 
     Also writes ``<out>.meta.json``. Returns that metadata.
     """
+    return write_reports(tagged_path, [out_path], codebook=codebook, redact=redact, places=places,
+                         nlp=nlp, quotes_per_label=quotes_per_label)[0]
+
+
+def write_reports(
+    tagged_path: str | Path,
+    out_paths: Sequence[str | Path],
+    *,
+    codebook: Codebook | None = None,
+    redact: bool = True,
+    places: bool = False,
+    nlp: Any = None,
+    quotes_per_label: int = 3,
+) -> list[dict[str, Any]]:
+    """Like ``write_report`` for several outputs (e.g. ``.html`` and ``.md``): the tagged
+    file is read, and quotes selected and redacted, once. Returns each output's metadata.
+    """
     from fritekst.read import read_tagged
     from fritekst.write import write_meta, write_text
 
-    fmt = report_format(out_path)
+    formats = [report_format(p) for p in out_paths]
     if codebook is None:
         from fritekst.codebook import load_codebook
 
@@ -642,24 +659,26 @@ def write_report(
         nlp=nlp,
         quotes_per_label=quotes_per_label,
     )
-    text = render_report(context, fmt)
-    write_text(out_path, text)
-    out_meta = {
-        "fritekst_version": __version__,
-        "kind": "report",
-        "format": fmt,
-        "input": str(tagged_path),
-        "codebook": {"version": codebook.version, "sha256": codebook.sha256},
-        "pipeline": context["methods"]["pipeline"],
-        "classifier": context["methods"]["classifier"],
-        "counts": {
-            "n_answers": context["n_answers"],
-            "n_weeks": len(context["weeks"]) + context["hidden_weeks"],
-            "n_quotes": context["methods"]["n_quotes"],
-        },
-        "redact": redact,
-        "places": places,
-        "redactions": context["methods"]["redactions"],
-    }
-    write_meta(out_path, out_meta)
-    return out_meta
+    metas = []
+    for out_path, fmt in zip(out_paths, formats):
+        write_text(out_path, render_report(context, fmt))
+        out_meta = {
+            "fritekst_version": __version__,
+            "kind": "report",
+            "format": fmt,
+            "input": str(tagged_path),
+            "codebook": {"version": codebook.version, "sha256": codebook.sha256},
+            "pipeline": context["methods"]["pipeline"],
+            "classifier": context["methods"]["classifier"],
+            "counts": {
+                "n_answers": context["n_answers"],
+                "n_weeks": len(context["weeks"]) + context["hidden_weeks"],
+                "n_quotes": context["methods"]["n_quotes"],
+            },
+            "redact": redact,
+            "places": places,
+            "redactions": context["methods"]["redactions"],
+        }
+        write_meta(out_path, out_meta)
+        metas.append(out_meta)
+    return metas

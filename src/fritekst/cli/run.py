@@ -27,7 +27,7 @@ def run(input_path: str, out_dir: str, year: int | None, codebook_path: str | No
     when they are not.
     """
     from fritekst.codebook import load_codebook
-    from fritekst.report import write_report
+    from fritekst.report import write_reports
     from fritekst.summarize import write_summary
     from fritekst.tagging import tag_file
 
@@ -45,8 +45,8 @@ def run(input_path: str, out_dir: str, year: int | None, codebook_path: str | No
     for name in ("uketabell.xlsx", "uketabell.csv"):
         write_summary(tagged, out / name, by=("week",), codebook=codebook)
     click.echo(f"Weekly table -> {out / 'uketabell.xlsx'}, {out / 'uketabell.csv'}")
-    for name in ("rapport.html", "rapport.md"):
-        report_meta = write_report(tagged, out / name, codebook=codebook, places=places)
+    report_meta = write_reports(tagged, [out / "rapport.html", out / "rapport.md"],
+                                codebook=codebook, places=places)[0]
     click.echo(f"Report -> {out / 'rapport.html'}, {out / 'rapport.md'} "
                f"({report_meta['counts']['n_quotes']} quotes, redacted: "
                f"{', '.join(report_meta['redactions']) or 'nothing found'})")
