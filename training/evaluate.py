@@ -6,8 +6,9 @@ label set (GPE_LOC/GPE_ORG -> GPE, MISC dropped; see training/convert.py), so a
 pipeline with NorNE's 9 labels (e.g. nb_core_news_*) should be compared on ``ents_f``
 with care. Tokenization is the pipeline's own (raw text in, aligned to gold).
 
-Usage: python training/evaluate.py [PIPELINE] [--norne ../shared/data/norne] [--json OUT]
-PIPELINE defaults to models/nb_fritekst.
+Usage: python training/evaluate.py [PIPELINE] [--norne ../shared/data/norne] [--json OUT] [--update-meta]
+PIPELINE defaults to models/nb_fritekst. ``--update-meta`` writes the scores into the
+pipeline folder's ``meta.json`` (``fritekst.ud_test_scores``), as ``train.sh`` does.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ def main() -> None:
     ap.add_argument("pipeline", nargs="?", default=str(HERE.parent / "models" / "nb_fritekst"))
     ap.add_argument("--norne", type=Path, default=HERE.parent.parent / "shared" / "data" / "norne")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--update-meta", action="store_true",
+                    help="write the scores into PIPELINE/meta.json (fritekst.ud_test_scores)")
     args = ap.parse_args()
     s = evaluate(args.pipeline, args.norne)
     pct = lambda v: "-" if v is None else f"{100 * v:.1f}"  # noqa: E731
@@ -78,6 +81,11 @@ def main() -> None:
     print(f"speed: {s['words_per_second']} words/s on one core ({s['words']} words)")
     if args.json:
         args.json.write_text(json.dumps(s, indent=2), encoding="utf-8")
+    if args.update_meta:
+        meta_path = Path(args.pipeline) / "meta.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta.setdefault("fritekst", {})["ud_test_scores"] = s
+        meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -7,11 +7,11 @@ Adds what training cannot learn from the treebank:
 - the lemma exception table (Norsk Ordbank 2005 via spacy-lookups-data's
   ``nb_lemma_exc``, CC BY 4.0, plus ``training/domain_lemmas.tsv``) as the component
   ``fritekst_lemma_exceptions`` after the trainable lemmatizer;
-- ``meta.json``: name, version, licence and attribution, data, training command, and
-  the scores from ``training/evaluate.py`` when given ``--scores``.
+- ``meta.json``: name, version, licence and attribution, data, training command
+  (``training/evaluate.py --update-meta`` adds the scores).
 
 Usage: python training/package.py training/output/model-best models/nb_fritekst \
-           [--lookups PATH_TO_nb_lemma_exc.json.gz] [--scores scores.json]
+           [--lookups PATH_TO_nb_lemma_exc.json.gz]
 Without ``--lookups`` the table is taken from an installed spacy-lookups-data
 (``pip install spacy-lookups-data``; a ~99 MB package only needed for packaging).
 """
@@ -63,7 +63,6 @@ def main() -> None:
     ap.add_argument("model", type=Path)
     ap.add_argument("out", type=Path)
     ap.add_argument("--lookups", type=Path, default=None)
-    ap.add_argument("--scores", type=Path, default=None)
     ap.add_argument("--version", default="0.1.0")
     args = ap.parse_args()
 
@@ -99,8 +98,6 @@ def main() -> None:
                              "measured 2026-11-22; reproduces these scores exactly (seed 0)",
         },
     })
-    if args.scores:
-        nlp.meta["fritekst"]["ud_test_scores"] = json.loads(args.scores.read_text(encoding="utf-8"))
     tmp = args.out.with_name(args.out.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)

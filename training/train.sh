@@ -12,5 +12,4 @@ OUT=${OUT:-models/nb_fritekst}
 python training/convert.py --norne "$NORNE" --out training/corpus
 python -m spacy train training/config.cfg --output "$WORK" --system.seed 0
 python training/package.py "$WORK/model-best" "$OUT"
-python training/evaluate.py "$OUT" --norne "$NORNE" --json "$WORK/scores.json"
-python training/package.py "$WORK/model-best" "$OUT" --scores "$WORK/scores.json"
+python training/evaluate.py "$OUT" --norne "$NORNE" --json "$WORK/scores.json" --update-meta
