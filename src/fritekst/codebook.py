@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 
@@ -373,14 +373,19 @@ def _build(text: str, source: str) -> tuple[Codebook | None, list[Problem]]:
         entries: list[Entry] = []
         seen_raw: set[str] = set()
 
-        def add_terms(values: Any, key: str, substance: str | None, parent: Any) -> None:
+        def items(parent: Any, key: str) -> Iterator[tuple[int | None, Any]]:
+            """The items of the list ``parent[key]`` with their lines (none if absent)."""
+            values = parent.get(key)
             if values is None:
                 return
             if not isinstance(values, _Seq):
                 bad(_line_of(parent, key, lab.line), f"{where}: {key!r} must be a list")
                 return
             for j, val in enumerate(values):
-                line = _line_of(values, j, values.line)
+                yield _line_of(values, j, values.line), val
+
+        def add_terms(parent: Any, key: str, substance: str | None) -> None:
+            for line, val in items(parent, key):
                 is_phrase = isinstance(val, str) and len(val.split()) > 1
                 try:
                     if is_phrase and substance is not None:
@@ -409,60 +414,42 @@ def _build(text: str, source: str) -> tuple[Codebook | None, list[Problem]]:
             if not isinstance(subs, _Map) or not subs:
                 bad(lab.key_lines.get("substances", lab.line), f"{where}: a stoff label needs 'substances' (canonical substance: [terms])")
             else:
-                for canon, values in subs.items():
+                for canon in subs:
                     if not re.match(r"^[a-z0-9æøå][a-z0-9æøå_-]*$", str(canon)):
                         bad(subs.key_lines.get(canon), f"{where}: bad canonical substance {canon!r} (lower case, no spaces)")
                         continue
-                    add_terms(values, str(canon), str(canon), subs)
+                    add_terms(subs, canon, str(canon))
             generic = m.group("name")
         else:
             generic = None
             if "substances" in lab:
                 bad(lab.key_lines.get("substances"), f"{where}: only stoff labels have 'substances'")
-        add_terms(lab.get("terms"), "terms", generic, lab)
+        add_terms(lab, "terms", generic)
 
-        phrases = lab.get("phrases")
-        if phrases is not None:
-            if not isinstance(phrases, _Seq):
-                bad(lab.key_lines.get("phrases"), f"{where}: 'phrases' must be a list")
-            else:
-                for j, val in enumerate(phrases):
-                    line = _line_of(phrases, j, phrases.line)
-                    try:
-                        parse_phrase(val)
-                    except ValueError as err:
-                        bad(line, f"{where}: phrases: {err}")
-                        continue
-                    entries.append(Entry("phrase", " ".join(val.split()), lid, generic, line))
-        patterns = lab.get("patterns")
-        if patterns is not None:
-            if not isinstance(patterns, _Seq):
-                bad(lab.key_lines.get("patterns"), f"{where}: 'patterns' must be a list")
-            else:
-                for j, val in enumerate(patterns):
-                    line = _line_of(patterns, j, patterns.line)
-                    msg = _check_pattern(val)
-                    if msg:
-                        bad(line, f"{where}: patterns: {msg}")
-                        continue
-                    entries.append(Entry("pattern", _plain(val), lid, generic, line))
+        for line, val in items(lab, "phrases"):
+            try:
+                parse_phrase(val)
+            except ValueError as err:
+                bad(line, f"{where}: phrases: {err}")
+                continue
+            entries.append(Entry("phrase", " ".join(val.split()), lid, generic, line))
+        for line, val in items(lab, "patterns"):
+            msg = _check_pattern(val)
+            if msg:
+                bad(line, f"{where}: patterns: {msg}")
+                continue
+            entries.append(Entry("pattern", _plain(val), lid, generic, line))
         excl: list[Entry] = []
-        exclude = lab.get("exclude")
-        if exclude is not None:
-            if not isinstance(exclude, _Seq):
-                bad(lab.key_lines.get("exclude"), f"{where}: 'exclude' must be a list")
-            else:
-                for j, val in enumerate(exclude):
-                    line = _line_of(exclude, j, exclude.line)
-                    try:
-                        if isinstance(val, str) and len(val.split()) > 1:
-                            parse_phrase(val)
-                            excl.append(Entry("phrase", " ".join(val.split()), lid, None, line))
-                        else:
-                            parse_term(val)
-                            excl.append(Entry("term", val.strip(), lid, None, line))
-                    except ValueError as err:
-                        bad(line, f"{where}: exclude: {err}")
+        for line, val in items(lab, "exclude"):
+            try:
+                if isinstance(val, str) and len(val.split()) > 1:
+                    parse_phrase(val)
+                    excl.append(Entry("phrase", " ".join(val.split()), lid, None, line))
+                else:
+                    parse_term(val)
+                    excl.append(Entry("term", val.strip(), lid, None, line))
+            except ValueError as err:
+                bad(line, f"{where}: exclude: {err}")
         if not entries:
             bad(lab.line, f"{where}: no lexicon entries (terms, phrases, patterns or substances)")
         labels.append(
