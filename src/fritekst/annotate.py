@@ -388,44 +388,50 @@ def _read_xlsx(path: Path, codebook: Any) -> Batch:
     return batch
 
 
+def _json_lines(path: Path, *, encoding: str) -> Iterator[tuple[int, Any]]:
+    """``(line number, parsed JSON)`` for the non-blank lines of a JSONL file."""
+    with open(path, encoding=encoding) as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise AnnotationError(f"{path}: line {n}: invalid JSON ({err.msg})") from None
+            yield n, obj
+
+
 def _read_jsonl(path: Path, codebook: Any) -> Batch:
     known = set(_label_ids(codebook))
     batch_ids: set[str] = set()
     batch = Batch(path=path, batch="")
     seen: dict[str, int] = {}
-    with open(path, encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                task = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise AnnotationError(f"{path}: line {n}: invalid JSON ({err.msg})") from None
-            meta = task.get("meta") or {}
-            rid = meta.get("id", task.get("id"))
-            if rid is None or str(rid).strip() == "":
-                raise AnnotationError(f"{path}: line {n}: missing id (meta.id)")
-            rid = str(rid)
-            if rid in seen:
-                raise AnnotationError(f"{path}: line {n}: id {rid!r} occurs twice (also line {seen[rid]})")
-            seen[rid] = n
-            text = str(task.get("text", ""))
-            if meta.get("text_sha1") and text_sha1(text) != meta["text_sha1"]:
-                raise AnnotationError(f"{path}: line {n}: the text of comment {rid!r} was changed")
-            if meta.get("batch"):
-                batch_ids.add(str(meta["batch"]))
-            answer = task.get("answer", "accept")
-            if answer not in ("accept", "reject", "ignore"):
-                raise AnnotationError(f"{path}: line {n}: unknown answer {answer!r}")
-            if answer != "accept":
-                batch.skipped += 1
-                continue
-            accept = task.get("accept") or []
-            for lab in accept:
-                if lab not in known:
-                    raise AnnotationError(f"{path}: line {n}: unknown label {lab!r}")
-            who = task.get("_annotator_id") or task.get("annotator")
-            batch.rows.append(BatchRow(n, rid, text, sorted(set(accept)), str(who) if who else None))
+    for n, task in _json_lines(path, encoding="utf-8-sig"):
+        meta = task.get("meta") or {}
+        rid = meta.get("id", task.get("id"))
+        if rid is None or str(rid).strip() == "":
+            raise AnnotationError(f"{path}: line {n}: missing id (meta.id)")
+        rid = str(rid)
+        if rid in seen:
+            raise AnnotationError(f"{path}: line {n}: id {rid!r} occurs twice (also line {seen[rid]})")
+        seen[rid] = n
+        text = str(task.get("text", ""))
+        if meta.get("text_sha1") and text_sha1(text) != meta["text_sha1"]:
+            raise AnnotationError(f"{path}: line {n}: the text of comment {rid!r} was changed")
+        if meta.get("batch"):
+            batch_ids.add(str(meta["batch"]))
+        answer = task.get("answer", "accept")
+        if answer not in ("accept", "reject", "ignore"):
+            raise AnnotationError(f"{path}: line {n}: unknown answer {answer!r}")
+        if answer != "accept":
+            batch.skipped += 1
+            continue
+        accept = task.get("accept") or []
+        for lab in accept:
+            if lab not in known:
+                raise AnnotationError(f"{path}: line {n}: unknown label {lab!r}")
+        who = task.get("_annotator_id") or task.get("annotator")
+        batch.rows.append(BatchRow(n, rid, text, sorted(set(accept)), str(who) if who else None))
     if len(batch_ids) > 1:
         raise AnnotationError(f"{path}: tasks from more than one batch: {', '.join(sorted(batch_ids))}")
     batch.batch = batch_ids.pop() if batch_ids else batch_id_for([row.id for row in batch.rows])
@@ -440,18 +446,11 @@ def read_annotations(path: str | Path) -> Iterator[dict[str, Any]]:
     path = Path(path)
     files = sorted(path.rglob("*.jsonl")) if path.is_dir() else [path]
     for file in files:
-        with open(file, encoding="utf-8") as fh:
-            for n, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise AnnotationError(f"{file}: line {n}: invalid JSON ({err.msg})") from None
-                for key in ("id", "text", "labels", "annotator"):
-                    if key not in rec:
-                        raise AnnotationError(f"{file}: line {n}: missing field {key!r}")
-                yield rec
+        for n, rec in _json_lines(file, encoding="utf-8"):
+            for key in ("id", "text", "labels", "annotator"):
+                if key not in rec:
+                    raise AnnotationError(f"{file}: line {n}: missing field {key!r}")
+            yield rec
 
 
 @dataclass
