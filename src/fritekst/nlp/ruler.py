@@ -462,9 +462,9 @@ class CodebookRuler(Pipe):
             for e in lab.entries:
                 self._entries[e.key] = e
                 if e.kind == "term":
-                    self._terms.add(parse_term(e.value), e)
-                    # typo tolerance for substances and long (specific) words only
                     spec = parse_term(e.value)
+                    self._terms.add(spec, e)
+                    # typo tolerance for substances and long (specific) words only
                     if self.fuzzy and (lab.family == "stoff" or len(spec.text) >= FUZZY_MIN_OTHER):
                         self._terms.add_fuzzy(spec, e)
                 elif e.kind == "phrase":
