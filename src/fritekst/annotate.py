@@ -36,9 +36,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
-import numpy as np
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment as CellComment
 from openpyxl.utils import get_column_letter
@@ -540,8 +539,3 @@ def import_batch(
                 for rec in [*existing, *new]:
                     fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return result
-
-
-def label_matrix(records: Sequence[Mapping[str, Any]], labels: Sequence[str]) -> np.ndarray:
-    """A 0/1 matrix (records x labels) of annotated label sets."""
-    return np.array([[int(lab in set(r.get("labels") or ())) for lab in labels] for r in records], dtype=int)
