@@ -246,9 +246,14 @@ class TermIndex:
 # --------------------------------------------------------------------------- phrases -> Matcher
 
 
-def _regex_for(spec: TermSpec, short_exact: bool) -> str:
+def _phrase_endings(spec: TermSpec) -> tuple[str, ...]:
+    """Endings of a word inside a phrase: none for very short words (3 letters or fewer)."""
+    return ("",) if len(spec.text) <= 3 else _endings_for(spec)
+
+
+def _regex_for(spec: TermSpec) -> str:
     core = re.escape(spec.text)
-    ends = ("",) if short_exact and len(spec.text) <= 3 else _endings_for(spec)
+    ends = _phrase_endings(spec)
     end_re = "(?:" + "|".join(re.escape(e) for e in ends if e) + ")?" if len(ends) > 1 else ""
     head = r"[\w-]*" if spec.suffix else ""
     tail = r"[\w-]*" if spec.prefix else end_re
@@ -262,10 +267,9 @@ def _token_dict(alts: list[TermSpec], attr: str) -> dict[str, Any] | None:
     regex: list[str] = []
     for alt in alts:
         if alt.case or alt.prefix or alt.suffix:
-            regex.append(_regex_for(alt, short_exact=True))
+            regex.append(_regex_for(alt))
         else:
-            ends = ("",) if len(alt.text) <= 3 else _endings_for(alt)
-            plain.update(alt.text + e for e in ends)
+            plain.update(alt.text + e for e in _phrase_endings(alt))
     if regex:
         regex.extend(re.escape(p) for p in sorted(plain))
         text_attr = "TEXT" if attr == "LOWER" else attr
@@ -308,8 +312,7 @@ def phrase_anchors(phrase: str) -> list[frozenset[str]]:
             first = alt[0]
             if first.case or first.prefix or first.suffix:
                 break
-            ends = ("",) if len(first.text) <= 3 else _endings_for(first)
-            forms.update(first.text + e for e in ends)
+            forms.update(first.text + e for e in _phrase_endings(first))
         else:
             shortest = min(len(alt[0].text) for alt in word.alternatives)
             sets.append((shortest, frozenset(forms)))
