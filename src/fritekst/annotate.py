@@ -47,7 +47,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from fritekst.errors import AnnotationError
 from fritekst.records import TaggedRecord
-from fritekst.write import atomic_path
+from fritekst.write import atomic_path, write_jsonl
 
 SHEET = "kommentarer"
 CODEBOOK_SHEET = "kodebok"
@@ -266,24 +266,26 @@ def _batch_meta(codebook: Any, batch: str, strategy: str, n: int) -> dict[str, A
 
 def _export_jsonl(records: list[TaggedRecord], path: Path, codebook: Any, batch: str) -> None:
     options = [{"id": lab.id, "text": lab.name} for lab in codebook.labels]
-    with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for r in records:
-                task = {
-                    "text": r.text,
-                    "meta": {
-                        "id": r.id,
-                        "batch": batch,
-                        "week": r.week,
-                        "region": r.region,
-                        "question": r.question,
-                        "text_sha1": text_sha1(r.text),
-                    },
-                    "options": options,
-                    "accept": sorted(r.labels),
-                    "answer": "accept",
-                }
-                fh.write(json.dumps(task, ensure_ascii=False) + "\n")
+    write_jsonl(
+        path,
+        (
+            {
+                "text": r.text,
+                "meta": {
+                    "id": r.id,
+                    "batch": batch,
+                    "week": r.week,
+                    "region": r.region,
+                    "question": r.question,
+                    "text_sha1": text_sha1(r.text),
+                },
+                "options": options,
+                "accept": sorted(r.labels),
+                "answer": "accept",
+            }
+            for r in records
+        ),
+    )
 
 
 # -- reading a corrected batch ---------------------------------------------------------
@@ -533,9 +535,5 @@ def import_batch(
             result.added += 1
         new.append(record)
     if new or result.replaced:
-        store.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(store) as tmp:
-            with open(tmp, "w", encoding="utf-8") as fh:
-                for rec in [*existing, *new]:
-                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        write_jsonl(store, [*existing, *new])
     return result
