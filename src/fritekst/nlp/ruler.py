@@ -443,13 +443,6 @@ class CodebookRuler(Pipe):
         cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
         self.set_codebook(cb)
 
-    @classmethod
-    def from_codebook(cls, nlp: Language, codebook: Codebook, **cfg: Any) -> "CodebookRuler":
-        """Build a ready ruler without adding it to a pipeline."""
-        ruler = cls(nlp, **cfg)
-        ruler.set_codebook(codebook)
-        return ruler
-
     def set_codebook(self, codebook: Codebook) -> None:
         """(Re)build the term index and matchers from a codebook."""
         from spacy.lang.nb.stop_words import STOP_WORDS
