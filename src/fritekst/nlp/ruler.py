@@ -32,6 +32,7 @@ from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span, Token
 
 from fritekst.codebook import (
+    FAMILIES,
     Codebook,
     Entry,
     TermSpec,
@@ -526,7 +527,7 @@ class CodebookRuler(Pipe):
                     if not any(lab == sp.label_ and s < sp.end and sp.start < e for lab, s, e in blocked)
                 ]
         result: list[Span] = []
-        for fam in ("stoff", "bekymring", "tiltak"):
+        for fam in FAMILIES:
             result.extend(_resolve_overlaps([sp for sp in spans if self._family[sp.label_] == fam]))
         result.sort(key=lambda sp: (sp.start, sp.end, sp.label_))
         doc.spans[self.span_key] = result
