@@ -105,24 +105,17 @@ def _diverse(order: Iterable[int], texts: Sequence[str], n: int, max_similarity:
     """Take indices in ``order`` until ``n``, skipping near-duplicates of those taken.
 
     Near-duplicate: cosine similarity of character 3-5-gram TF-IDF vectors at or above
-    ``max_similarity`` (1.0 disables the guard).
+    ``max_similarity`` (1.0 disables the guard). ``order`` holds each index once.
     """
-    if max_similarity >= 1.0 or len(texts) < 2:
-        taken = []
-        for i in order:
-            if i not in taken:
-                taken.append(i)
-            if len(taken) == n:
-                break
-        return taken
-    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=True).fit_transform(texts)
+    guard = max_similarity < 1.0 and len(texts) >= 2
+    vectors = None
+    if guard:
+        vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=True).fit_transform(texts)
     taken: list[int] = []
     for i in order:
         if len(taken) == n:
             break
-        if i in taken:
-            continue
-        if taken and cosine_similarity(vectors[i], vectors[taken]).max() >= max_similarity:
+        if guard and taken and cosine_similarity(vectors[i], vectors[taken]).max() >= max_similarity:
             continue
         taken.append(i)
     return taken
