@@ -7,8 +7,8 @@ Quotes of one theme and week are not near-duplicates of each other (character n-
 cosine below ``max_similarity``).
 
 Redaction is on by default: every quote goes through ``fritekst.redact.redact_text``; the
-highlight offsets are carried over to the redacted text by aligning the two strings
-(``difflib``), so a highlight never points into a placeholder.
+highlight offsets are carried over to the redacted text with ``RedactResult.map_span``, and
+a highlight inside a redacted region is dropped, so none points into a placeholder.
 """
 
 from __future__ import annotations
@@ -225,26 +225,6 @@ def _similar(texts: list[str]) -> Callable[[int, int], float]:
     return lambda i, j: float(sims[i, j])
 
 
-Redactor = Callable[[str, Sequence[tuple[int, int]]], tuple[str, list[tuple[int, int]], dict[str, int]]]
-"""Redacts a text and carries highlight spans over: ``(text, spans) -> (text, spans, counts)``."""
-
-
-def _default_redactor(nlp: Any, places: bool) -> Redactor:
-    from fritekst.redact import redact_text
-
-    def redact(text: str, spans: Sequence[tuple[int, int]]) -> tuple[str, list[tuple[int, int]], dict[str, int]]:
-        result = redact_text(text, nlp=nlp, places=places)
-        map_span = getattr(result, "map_span", None)
-        if map_span is not None:  # exact offsets from the redactor
-            moved = [map_span(s, e) for s, e in spans]
-            new_spans = [m for m in moved if m is not None]
-        else:
-            new_spans = align_spans(text, result.text, spans)
-        return result.text, new_spans, dict(result.counts)
-
-    return redact
-
-
 def select_quotes(
     records: Iterable[TaggedRecord],
     *,
@@ -298,7 +278,8 @@ def select_quotes(
                 pool.sort(key=lambda c: (c.score, c.record.id))
                 del pool[max_candidates:]
 
-    redactor = _default_redactor(nlp, places) if redact else None
+    if redact:
+        from fritekst.redact import redact_text
     out: dict[tuple[str | None, str], list[Quote]] = {}
     for key, pool in pools.items():
         pool.sort(key=lambda c: (c.score, c.record.id))
@@ -314,8 +295,10 @@ def select_quotes(
         for i in chosen:
             cand = pool[i]
             text, spans, counts = cand.text, cand.spans, {}
-            if redactor is not None:
-                text, spans, counts = redactor(cand.text, spans)
+            if redact:  # highlights move with the redactor's own offsets
+                result = redact_text(cand.text, nlp=nlp, places=places)
+                moved = (result.map_span(s, e) for s, e in spans)
+                text, spans, counts = result.text, [m for m in moved if m is not None], result.counts
             rec = cand.record
             quotes.append(
                 Quote(
