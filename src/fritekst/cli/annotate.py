@@ -12,6 +12,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from fritekst.cli.options import base_option, codebook_option
+
 DEFAULT_STORE = "annotations/annotations.jsonl"
 
 
@@ -28,16 +30,6 @@ def _annotation_records(paths: tuple[str, ...]) -> list[dict]:
     for p in paths:
         records.extend(read_annotations(p))
     return records
-
-
-codebook_option = click.option(
-    "--codebook", "codebook_path", type=click.Path(exists=True, dir_okay=False), default=None,
-    help="Codebook YAML (default: the packaged codebook).",
-)
-base_option = click.option(
-    "--base", default="auto", show_default=True,
-    help="Base pipeline for lemmas: auto, fritekst, blank, a package name or a path.",
-)
 
 
 @click.group()
