@@ -152,13 +152,18 @@ def latest_annotations(records: Iterable[Mapping[str, Any]]) -> list[dict[str, A
     """Keep the current annotation per (comment id, annotator).
 
     Records marked ``"status": "superseded"`` (history kept by ``--replace``) are
-    dropped; if a pair occurs twice the later record wins.
+    dropped; if a pair occurs twice the later record wins. A record without ``id`` or
+    ``annotator`` is an AnnotationError.
     """
     current: dict[tuple[str, str], dict[str, Any]] = {}
-    for rec in records:
+    for i, rec in enumerate(records, start=1):
         if rec.get("status") == "superseded":
             continue
-        current[(str(rec["id"]), str(rec["annotator"]))] = dict(rec)
+        try:
+            key = (str(rec["id"]), str(rec["annotator"]))
+        except KeyError as err:
+            raise AnnotationError(f"annotation record {i}: missing field {err.args[0]!r}") from None
+        current[key] = dict(rec)
     return list(current.values())
 
 
@@ -166,11 +171,8 @@ def _ratings(records: Iterable[Mapping[str, Any]]) -> tuple[dict[str, dict[str, 
     """item id -> annotator -> set of labels; item id -> text."""
     by_item: dict[str, dict[str, set[str]]] = defaultdict(dict)
     texts: dict[str, str] = {}
-    for i, rec in enumerate(latest_annotations(records), start=1):
-        try:
-            item, who = str(rec["id"]), str(rec["annotator"])
-        except KeyError as err:
-            raise AnnotationError(f"annotation record {i}: missing field {err.args[0]!r}") from None
+    for rec in latest_annotations(records):
+        item, who = str(rec["id"]), str(rec["annotator"])
         by_item[item][who] = set(rec.get("labels") or ())
         texts.setdefault(item, str(rec.get("text", "")))
     return by_item, texts
