@@ -171,26 +171,19 @@ def summarize(
     weeks = sorted({g[0] for g in groups if g[0] != UNKNOWN}, key=week_sort_key)
     previous_week = {w: (weeks[i - 1] if i else None) for i, w in enumerate(weeks)}
 
-    shares: dict[tuple[tuple[str, ...], str], float] = {}
+    shares = {(group, label): asserted[(group, label)] / answers[group] for group in groups for label in labels}
     rows: list[list[object]] = []
     for group in groups:
         total = answers[group]
+        # change since the previous survey week, same rest-of-group and label
+        prev_group = (previous_week.get(group[0]), *group[1:])
         for label in labels:
             n = asserted[(group, label)]
-            share = n / total
-            shares[(group, label)] = share
+            share = shares[(group, label)]
+            prev_share = shares.get((prev_group, label))
+            change = None if prev_share is None else (share - prev_share) * 100
             low, high = wilson_interval(n, total)
-            rows.append([*group, label, total, n, share, low, high, None, total < SMALL_N])
-    # change since the previous survey week, same rest-of-group and label
-    for row in rows:
-        week = row[0]
-        prev = previous_week.get(week)  # type: ignore[arg-type]
-        if prev is None:
-            continue
-        prev_group = (prev, *row[1 : len(keys)])
-        prev_share = shares.get((prev_group, row[len(keys)]))  # type: ignore[index]
-        if prev_share is not None:
-            row[len(keys) + 6] = (row[len(keys) + 3] - prev_share) * 100  # type: ignore[operator]
+            rows.append([*group, label, total, n, share, low, high, change, total < SMALL_N])
 
     df = pd.DataFrame(rows, columns=columns)
     df = df.astype(
