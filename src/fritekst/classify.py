@@ -89,6 +89,15 @@ def _char_vectorizer(ngram: tuple[int, int], min_df: int, max_features: int | No
     )
 
 
+def _counts(pred: np.ndarray, y: np.ndarray) -> tuple[int, int, int]:
+    """True positives, false positives and false negatives of boolean ``pred`` against 0/1 ``y``."""
+    return int((pred & (y == 1)).sum()), int((pred & (y == 0)).sum()), int((~pred & (y == 1)).sum())
+
+
+def _f1(pred: np.ndarray, y: np.ndarray) -> float:
+    return prf(*_counts(pred, y))["f1"]
+
+
 def best_threshold(y: np.ndarray, p: np.ndarray, base: np.ndarray | None = None) -> tuple[float, float]:
     """The threshold that maximises F1 of ``base | (p >= t)`` against ``y``, and that F1.
 
@@ -109,11 +118,7 @@ def best_threshold(y: np.ndarray, p: np.ndarray, base: np.ndarray | None = None)
         cands = np.concatenate([cands, [1.0]])[::-1]
     best_t, best_f = 0.5, -1.0
     for t in cands:
-        pred = fixed | (p >= t)
-        tp = int((pred & (y == 1)).sum())
-        fp = int((pred & (y == 0)).sum())
-        fn = int((~pred & (y == 1)).sum())
-        f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        f = _f1(fixed | (p >= t), y)
         if f > best_f:
             best_t, best_f = float(t), f
     return best_t, best_f
@@ -136,14 +141,7 @@ def best_veto(
     p = np.asarray(p, dtype=float)
     rule_hit = np.asarray(rule_hit, dtype=bool)
     model = p >= threshold
-
-    def f1_of(pred: np.ndarray) -> float:
-        tp = int((pred & (y == 1)).sum())
-        fp = int((pred & (y == 0)).sum())
-        fn = int((~pred & (y == 1)).sum())
-        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-
-    best_v, best_f = 0.0, f1_of(rule_hit | model)
+    best_v, best_f = 0.0, _f1(rule_hit | model, y)
     best_counts = {"fp_removed": 0, "tp_removed": 0}
     values = np.unique(p[rule_hit])
     for v in (values[:-1] + values[1:]) / 2 if len(values) > 1 else ():
@@ -152,7 +150,7 @@ def best_veto(
         tp_removed = int((removed & (y == 1)).sum())
         if fp_removed - tp_removed < min_gain:
             continue
-        f = f1_of((rule_hit & (p >= v)) | model)
+        f = _f1((rule_hit & (p >= v)) | model, y)
         if f > best_f:  # ascending candidates, strict: ties keep the lower veto
             best_v, best_f = float(v), f
             best_counts = {"fp_removed": fp_removed, "tp_removed": tp_removed}
@@ -327,9 +325,7 @@ class LabelClassifier:
                 ("combined", (rc & (pc >= v)) | (pc >= t)),
             )
             for name, pred in systems:
-                tp = int((pred & (yc == 1)).sum())
-                fp = int((pred & (yc == 0)).sum())
-                scores[name] = {k: round(v, 4) for k, v in prf(tp, fp, int(yc.sum()) - tp).items() if k in ("precision", "recall", "f1")}
+                scores[name] = {k: round(v, 4) for k, v in prf(*_counts(pred, yc)).items() if k in ("precision", "recall", "f1")}
             scores["f1"] = scores["combined" if self.threshold_target == "combined" else "model"]["f1"]
             self.cv_scores_[label] = scores
             full = self._fit_one(X, yj)
