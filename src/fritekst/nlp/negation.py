@@ -32,7 +32,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-import fritekst.nlp.ruler  # noqa: F401  (registers the span extensions)
+from fritekst.nlp.ruler import DEFAULT_SPAN_KEY  # also registers the span extensions
 
 PRE_CUES: tuple[str, ...] = (
     "ikke", "ikkje", "ikkje noko", "ingen", "inga", "intet", "ingenting", "aldri", "uten", "utan",
@@ -60,6 +60,10 @@ TERMINATORS: tuple[str, ...] = (
 )
 PUNCT_TERMINATORS: frozenset[str] = frozenset({",", ";", ":", "(", ")", "–", "—", "/", "+", "•"})
 SENTENCE_END: frozenset[str] = frozenset({".", "!", "?", "…"})
+#: Tokens after a pre-negation cue that it can negate, at most.
+MAX_SCOPE = 12
+#: Tokens before a post-negation cue that it can negate, at most.
+POST_WINDOW = 5
 CLAUSE_STARTERS: frozenset[str] = frozenset(
     {"vi", "de", "det", "man", "han", "hun", "dette", "noen", "flere", "mange", "brukerne",
      "brukere", "samtidig", "jeg", "dem", "enkelte", "alle", "andre", "her", "der", "nå"}
@@ -74,9 +78,9 @@ class NegationTagger:
         nlp: Language,
         name: str = "fritekst_negation",
         *,
-        span_key: str = "fritekst",
-        max_scope: int = 12,
-        post_window: int = 5,
+        span_key: str = DEFAULT_SPAN_KEY,
+        max_scope: int = MAX_SCOPE,
+        post_window: int = POST_WINDOW,
         pre_cues: Iterable[str] = PRE_CUES,
         post_cues: Iterable[str] = POST_CUES,
         pseudo_cues: Iterable[str] = PSEUDO_CUES,
@@ -177,7 +181,7 @@ class NegationTagger:
 
 @Language.factory(
     "fritekst_negation",
-    default_config={"span_key": "fritekst", "max_scope": 12, "post_window": 5},
+    default_config={"span_key": DEFAULT_SPAN_KEY, "max_scope": MAX_SCOPE, "post_window": POST_WINDOW},
     requires=["doc.spans"],
 )
 def make_negation(nlp: Language, name: str, span_key: str, max_scope: int, post_window: int) -> NegationTagger:
