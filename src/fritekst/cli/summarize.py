@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from fritekst.summarize import GROUP_KEYS, write_summary
+from fritekst.summarize import GROUP_KEYS, normalize_by, write_summary
 
 
 @click.command()
@@ -38,7 +38,7 @@ def summarize(tagged: str, by: tuple[str, ...], output: str, codebook_path: str 
 
     codebook = load_codebook(codebook_path)
     df = write_summary(tagged, output, by=by, codebook=codebook, family=family)
-    keys = [k for k in GROUP_KEYS if k in by]
+    keys = list(normalize_by(by))
     groups = df[keys].drop_duplicates().shape[0] if len(df) else 0
     click.echo(f"Wrote {output}: {len(df)} rows, {groups} groups, {df['label'].nunique()} labels.")
     unknown = df.attrs.get("unknown_labels") or []
