@@ -233,7 +233,7 @@ class _Seq(list):
     item_lines: list[int]
 
 
-def _convert(loader: yaml.SafeLoader, node: yaml.Node, problems: list[str | tuple[int, str]]) -> Any:
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, problems: list[tuple[int, str]]) -> Any:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out = _Map()
@@ -256,8 +256,7 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, problems: list[str | tupl
 
 
 def _parse_yaml(text: str, source: str) -> tuple[Any, list[Problem]]:
-    problems: list[Problem] = []
-    raw: list[str | tuple[int, str]] = []
+    raw: list[tuple[int, str]] = []
     try:
         loader = yaml.SafeLoader(text)
         try:
@@ -270,10 +269,7 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, list[Problem]]:
         line = mark.line + 1 if mark is not None else None
         msg = getattr(err, "problem", None) or str(err).splitlines()[0]
         return None, [Problem(source, line, f"invalid YAML: {msg}")]
-    for item in raw:
-        if isinstance(item, tuple):
-            problems.append(Problem(source, item[0], item[1]))
-    return data, problems
+    return data, [Problem(source, line, msg) for line, msg in raw]
 
 
 # --------------------------------------------------------------------------- validation
