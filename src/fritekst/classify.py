@@ -525,26 +525,21 @@ def rule_labels_of(record: Any) -> list[str]:
     )
 
 
-def build_items(texts: Sequence[str], *, tagger: Any = None, nlp: Any = None) -> list[dict[str, Any]]:
-    """Classifier items for texts: lemmas from the base pipeline, rule labels from ``tagger``.
+def build_items(
+    texts: Sequence[str], *, rule_labels: Sequence[Sequence[str]] | None = None, nlp: Any = None
+) -> list[dict[str, Any]]:
+    """Classifier items for texts: lemmas from the base pipeline ``nlp``.
 
-    ``tagger`` is a ``fritekst.tagging.Tagger`` (its rule labels are used; labels it
-    got from a classifier are not). ``nlp`` defaults to the tagger's pipeline
-    (``tagger.nlp``) or ``fritekst.nlp.base.load_base()``. Without a tagger the rule
-    labels are empty.
+    ``rule_labels`` are the rule labels per text (``rule_labels_of`` of its tagged
+    record); empty by default. ``nlp`` defaults to ``fritekst.nlp.base.load_base()``.
     """
     texts = list(texts)
-    if nlp is None:
-        nlp = getattr(tagger, "nlp", None)
     if nlp is None:
         from fritekst.nlp.base import load_base  # spaCy only where lemmas are needed
 
         nlp = load_base()
     lemmas = [lemmas_of(doc) for doc in nlp.pipe(texts)]
-    if tagger is not None:
-        rules = [rule_labels_of(tagger.tag_text(t)) for t in texts]
-    else:
-        rules = [[] for _ in texts]
+    rules = [list(r) for r in rule_labels] if rule_labels is not None else [[] for _ in texts]
     return [{"text": t, "lemmas": l, "rule_labels": r} for t, l, r in zip(texts, lemmas, rules)]
 
 

@@ -129,9 +129,7 @@ def _rule_outputs(texts: list[str], codebook, base: str):  # noqa: ANN202
     nlp = load_base(None if base == "auto" else base)
     tagger = Tagger(nlp=nlp, codebook=codebook, classifier=None)
     tagged = [tagger.tag_text(t) for t in texts]
-    items = build_items(texts, nlp=nlp)
-    for item, rec in zip(items, tagged):
-        item["rule_labels"] = rule_labels_of(rec)
+    items = build_items(texts, rule_labels=[rule_labels_of(r) for r in tagged], nlp=nlp)
     return nlp, items, [list(r.labels) for r in tagged], [list(r.negated) for r in tagged]
 
 
