@@ -467,13 +467,10 @@ def shipped_classifier_path() -> Path:
 
 def load_classifier(path: str | Path | None = None) -> LabelClassifier | None:
     """Load a classifier folder; with no path the shipped one, or None if none is shipped."""
-    if path is None:
-        folder = shipped_classifier_path()
-        if not (folder / MODEL_FILE).exists():
-            return None
-        return LabelClassifier.load(folder)
-    folder = Path(path)
+    folder = shipped_classifier_path() if path is None else Path(path)
     if not (folder / MODEL_FILE).exists():
+        if path is None:
+            return None
         raise ModelError(f"no classifier in {folder} (expected {MODEL_FILE})")
     return LabelClassifier.load(folder)
 
