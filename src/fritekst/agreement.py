@@ -178,6 +178,16 @@ def _ratings(records: Iterable[Mapping[str, Any]]) -> tuple[dict[str, dict[str, 
     return by_item, texts
 
 
+def _vote_row(item: str, texts: Mapping[str, str], label: str, votes: Mapping[str, set[str]]) -> dict[str, Any]:
+    """A disagreement or conflict: ``{"id", "text", "label", "votes": {annotator: 0/1}}``."""
+    return {
+        "id": item,
+        "text": texts.get(item, ""),
+        "label": label,
+        "votes": {who: int(label in s) for who, s in sorted(votes.items())},
+    }
+
+
 def agreement(
     records: Iterable[Mapping[str, Any]], labels: Sequence[str] | None = None
 ) -> AgreementReport:
@@ -216,9 +226,8 @@ def agreement(
             )
         )
         for item, votes in shared.items():
-            values = {who: int(label in s) for who, s in sorted(votes.items())}
-            if len(set(values.values())) > 1:
-                disagreements.append({"id": item, "text": texts.get(item, ""), "label": label, "votes": values})
+            if len({label in s for s in votes.values()}) > 1:
+                disagreements.append(_vote_row(item, texts, label, votes))
     disagreements.sort(key=lambda d: (d["id"], d["label"]))
     return AgreementReport(annotators=annotators, labels=out, disagreements=disagreements)
 
@@ -254,14 +263,7 @@ def adjudicate(
             if 2 * c > m:
                 keep.append(label)
             elif 2 * c == m:
-                conflicts.append(
-                    {
-                        "id": item,
-                        "text": texts.get(item, ""),
-                        "label": label,
-                        "votes": {who: int(label in s) for who, s in sorted(votes.items())},
-                    }
-                )
+                conflicts.append(_vote_row(item, texts, label, votes))
                 if ties == "include":
                     keep.append(label)
         merged.append(
