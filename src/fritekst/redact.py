@@ -279,6 +279,13 @@ def _read_list(path: Path) -> tuple[list[str], set[str]]:
     return entries, marked
 
 
+def _check_keys(keys: Iterable[Any], allowed: Sequence[str], where: str, what: str) -> None:
+    """InputError naming the first key (in sorted order) that is not in ``allowed``."""
+    unknown = sorted(set(keys) - set(allowed))
+    if unknown:
+        raise InputError(f"{where}: unknown {what} {unknown[0]!r} (allowed: {', '.join(allowed)})")
+
+
 def _string_list(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
         raise InputError(f"{where}: expected a non-empty list of strings")
@@ -325,23 +332,21 @@ def load_lexicon(
         raise InputError(f"{rname}: {line}invalid YAML") from None
     if not isinstance(rules, dict):
         raise InputError(f"{rname}: expected a mapping with keys {', '.join(_LEXICON_KEYS)}")
-    unknown = sorted(set(rules) - set(_LEXICON_KEYS))
-    if unknown:
-        raise InputError(
-            f"{rname}: unknown key {unknown[0]!r} (allowed: {', '.join(_LEXICON_KEYS)})"
-        )
+    _check_keys(rules, _LEXICON_KEYS, rname, "key")
     missing = [k for k in _LEXICON_KEYS if k not in rules]
     if missing:
         raise InputError(f"{rname}: missing key {missing[0]!r}")
     keep_raw = rules["keep"]
     if not isinstance(keep_raw, dict):
         raise InputError(f"{rname}: keep: expected a mapping of groups to lists")
-    bad = sorted(set(keep_raw) - set(_KEEP_GROUPS))
-    if bad:
-        raise InputError(
-            f"{rname}: keep: unknown group {bad[0]!r} (allowed: {', '.join(_KEEP_GROUPS)})"
-        )
+    _check_keys(keep_raw, _KEEP_GROUPS, f"{rname}: keep", "group")
     keep = {g: _string_list(keep_raw[g], f"{rname}: keep.{g}") for g in _KEEP_GROUPS if g in keep_raw}
+
+    def words(key: str) -> tuple[str, ...]:
+        return _string_list(rules[key], f"{rname}: {key}")
+
+    def lowered(key: str) -> frozenset[str]:
+        return frozenset(w.lower() for w in words(key))
 
     digest = hashlib.sha256()
     for p in (npath, ppath):
@@ -353,15 +358,10 @@ def load_lexicon(
         places=tuple(places),
         ambiguous_places=frozenset(ambiguous_places),
         keep=keep,
-        name_cues=frozenset(c.lower() for c in _string_list(rules["name_cues"], f"{rname}: name_cues")),
-        street_suffixes=_string_list(rules["street_suffixes"], f"{rname}: street_suffixes"),
-        place_cues=frozenset(
-            c.lower() for c in _string_list(rules["place_cues"], f"{rname}: place_cues")
-        ),
-        place_cue_exceptions=frozenset(
-            c.lower()
-            for c in _string_list(rules["place_cue_exceptions"], f"{rname}: place_cue_exceptions")
-        ),
+        name_cues=lowered("name_cues"),
+        street_suffixes=words("street_suffixes"),
+        place_cues=lowered("place_cues"),
+        place_cue_exceptions=lowered("place_cue_exceptions"),
         sha256=digest.hexdigest(),
     )
 
