@@ -245,13 +245,19 @@ def _data_file(name: str) -> Path:
     return Path(str(resources.files("fritekst"))) / "data" / name
 
 
-def _read_list(path: Path) -> tuple[list[str], set[str]]:
-    """Read a one-entry-per-line list: (entries in order, entries marked with `` *``)."""
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+
+
+def _read_list(path: Path, data: bytes) -> tuple[list[str], set[str]]:
+    """Parse a one-entry-per-line list read from ``path``: (entries in order, entries
+    marked with `` *``)."""
     name = str(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise InputError(f"{name}: cannot read ({err.strerror})") from None
+        lines = data.decode("utf-8").splitlines()
     except UnicodeDecodeError:
         raise InputError(f"{name}: not UTF-8 text") from None
     entries: list[str] = []
@@ -317,15 +323,15 @@ def load_lexicon(
     npath = Path(names_path) if names_path else _data_file("fornavn.txt")
     ppath = Path(places_path) if places_path else _data_file("kommuner.txt")
     rpath = Path(rules_path) if rules_path else _data_file("redact.yaml")
-    names, ambiguous_names = _read_list(npath)
-    places, ambiguous_places = _read_list(ppath)
+    raw_names = _read_bytes(npath)
+    names, ambiguous_names = _read_list(npath, raw_names)
+    raw_places = _read_bytes(ppath)
+    places, ambiguous_places = _read_list(ppath, raw_places)
 
     rname = str(rpath)
+    raw_rules = _read_bytes(rpath)
     try:
-        raw_rules = rpath.read_bytes()
         rules = yaml.safe_load(raw_rules)
-    except OSError as err:
-        raise InputError(f"{rname}: cannot read ({err.strerror})") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark is not None else ""
@@ -349,9 +355,8 @@ def load_lexicon(
         return frozenset(w.lower() for w in words(key))
 
     digest = hashlib.sha256()
-    for p in (npath, ppath):
-        digest.update(p.read_bytes())
-    digest.update(raw_rules)
+    for raw in (raw_names, raw_places, raw_rules):
+        digest.update(raw)
     return RedactLexicon(
         first_names=frozenset(names),
         ambiguous_names=frozenset(ambiguous_names),
