@@ -590,21 +590,9 @@ class Redactor:
             ent = Span(doc, ent.start, end, label=ent.label_)
             if not len(ent) or not any(_capitalised(t) for t in ent):
                 continue  # names and places are capitalised; "NAV", "hasj" are not
-            if ent.label_ in NER_PERSON_LABELS and ent[-1].lower_.endswith(self.lexicon.street_suffixes):
-                continue  # a street name the model took for a person ("Storgata")
-            if ent.label_ in NER_PERSON_LABELS and has_pos and any(
-                t.is_alpha and t.pos_ != "PROPN" for t in ent
-            ):
-                continue  # "Stengte tilbud", "Naloksonspray deles ut": a capitalised common word
-            if (ent.label_ in NER_PERSON_LABELS and len(ent) == 1 and self._lemma_table is not None
-                    and self.lexicon.name_kind(ent.text) is None and self._lemma_table.knows(ent.text)):
-                continue  # "Høyere priser" at the start of a line: a common word, not a name
             if ent.label_ in NER_PERSON_LABELS:
-                lone = len(ent) == 1 and self.lexicon.name_kind(ent.text) == "ambiguous"
-                cue = ent.start > 0 and doc[ent.start - 1].lower_ in self.lexicon.name_cues
-                if lone and not cue:
-                    continue  # "Liv og helse": the same rule as for the gazetteer
-                spans.append((ent.start, ent.end, "NAVN"))
+                if self._is_person_name(ent, has_pos):
+                    spans.append((ent.start, ent.end, "NAVN"))
             elif self.places and ent.label_ in NER_PLACE_LABELS:
                 spans.append((ent.start, ent.end, "STED"))
         if self.places:
@@ -615,6 +603,22 @@ class Redactor:
                 s, e = trimmed
                 out.append(_Candidate(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), kind))
         return out
+
+    def _is_person_name(self, ent: Span, has_pos: bool) -> bool:
+        """Whether a capitalised person entity of the NER is taken as a name."""
+        lex = self.lexicon
+        if ent[-1].lower_.endswith(lex.street_suffixes):
+            return False  # a street name the model took for a person ("Storgata")
+        if has_pos and any(t.is_alpha and t.pos_ != "PROPN" for t in ent):
+            return False  # "Stengte tilbud", "Naloksonspray deles ut": a capitalised common word
+        if len(ent) == 1:
+            kind = lex.name_kind(ent.text)
+            if kind is None and self._lemma_table is not None and self._lemma_table.knows(ent.text):
+                return False  # "Høyere priser" at the start of a line: a common word, not a name
+            cue = ent.start > 0 and ent.doc[ent.start - 1].lower_ in lex.name_cues
+            if kind == "ambiguous" and not cue:
+                return False  # "Liv og helse": the same rule as for the gazetteer
+        return True
 
     def _protected(self, doc: Doc) -> set[int]:
         protected: set[int] = set()
