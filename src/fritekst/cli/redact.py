@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from fritekst.cli.options import base_option
 from fritekst.nlp.base import load_base
 from fritekst.redact import KINDS, Redactor, redact_file
 
@@ -18,10 +19,7 @@ from fritekst.redact import KINDS, Redactor, redact_file
     "--places", is_flag=True,
     help="Also replace place names (municipalities, towns, regions) with [STED].",
 )
-@click.option(
-    "--base", default="auto", show_default=True, metavar="NAME",
-    help="Norwegian base pipeline: auto, fritekst, blank, a package name or a path.",
-)
+@base_option
 @click.option(
     "--text-col", "text_cols", multiple=True, metavar="COLUMN",
     help="Free-text column of a survey export to redact (repeat for several); "
