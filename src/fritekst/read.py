@@ -570,18 +570,12 @@ def _row_week(
             row_year = int(iso_week(date_value)[:4])
         except InputError:
             pass  # reported below if the date is what the week comes from
-    if "week" in columns:
-        raw = cells[columns["week"]]
-        if not _is_blank(raw):
+    for role in ("week", "date"):
+        if role in columns and not _is_blank(raw := cells[columns[role]]):
             try:
                 return iso_week(raw, row_year)
             except InputError as err:
-                raise InputError(f"{where}, column {header[columns['week']]!r}: {err}") from None
-    if "date" in columns and not _is_blank(date_value):
-        try:
-            return iso_week(date_value, row_year)
-        except InputError as err:
-            raise InputError(f"{where}, column {header[columns['date']]!r}: {err}") from None
+                raise InputError(f"{where}, column {header[columns[role]]!r}: {err}") from None
     return None
 
 
