@@ -307,7 +307,7 @@ def read_comments(
 
     for data_no, (row_no, cells) in enumerate(table.rows, start=1):
         where = f"{name}: {table.row_word} {row_no}"
-        rid = _id_value(cells[columns["id"]]) if "id" in columns else ""
+        rid = _plain(cells[columns["id"]]) if "id" in columns else ""
         if not rid:
             rid = str(data_no)
         week = _row_week(cells, columns, header, where, year)
@@ -530,10 +530,6 @@ def _plain(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
-
-
-def _id_value(value: Any) -> str:
-    return _plain(value)
 
 
 def _text(value: Any) -> str:
@@ -801,8 +797,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
 
 
 def _parse_csv(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
-    kwargs: dict[str, Any] = {"delimiter": delimiter}
-    reader = csv.reader(io.StringIO(text, newline=""), **kwargs)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     out: list[list[str]] = []
     for rec in reader:
         out.append(rec)
