@@ -102,3 +102,71 @@ def test_auto_prefers_installed_core_news_else_shipped():
 def test_plain_spacy_load_works(nlp):
     # the lemma component is registered through the spacy_factories entry point
     assert spacy.load(SHIPPED).pipe_names == nlp.pipe_names
+
+
+# -- fritekst_final_period ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text,tokens,n_sents", [
+    ("Vi stengte dagsenteret i uke 12. Nå er det åpent igjen.", ["12", "."], 2),
+    ("Tilbudet var åpent til jul. Etter det ble det stengt.", ["jul", "."], 2),
+])
+def test_final_period_is_split_before_a_new_sentence(nlp, text, tokens, n_sents):
+    doc = nlp(text)
+    words = [t.text for t in doc]
+    i = words.index(tokens[0])
+    assert words[i : i + 2] == tokens
+    assert len(list(doc.sents)) == n_sents
+
+
+@pytest.mark.parametrize("text,token", [
+    ("Utdelingen startet 17. mai i år.", "17."),
+    ("Det er ca. 20 brukere.", "ca."),
+])
+def test_final_period_keeps_ordinals_and_abbreviations(nlp, text, token):
+    assert token in [t.text for t in nlp(text)]
+
+
+# -- fritekst_pos_lexicon ----------------------------------------------------------------
+
+def _pos(nlp, texts, *, lexicon: bool):
+    disable = [] if lexicon else ["fritekst_pos_lexicon"]
+    with nlp.select_pipes(disable=disable):
+        return [[(t.text, t.pos_) for t in doc] for doc in nlp.pipe(texts)]
+
+
+SURVEY_STYLE = [
+    "Ingen overdoser siden forrige kartlegging.",
+    "Vi ser mer blandingsbruk, særlig benzo og heroin.",
+    "Endret bruksmønster: mindre speed, mer alkohol.",
+    "Pårørende er redde for overdoser.",
+    "Brukerne forteller at hasj nesten ikke er å få tak i lenger.",
+    "Ikke lenger problemer med å få tak i amfetamin.",
+]
+
+
+def test_pos_lexicon_is_in_the_shipped_pipeline(nlp):
+    names = nlp.pipe_names
+    assert names.index("morphologizer") < names.index("fritekst_pos_lexicon") < names.index("fritekst_lemma_exceptions")
+    assert names[0] == "fritekst_final_period"
+
+
+def test_pos_lexicon_never_leaves_a_tag_ordbank_rules_out(nlp):
+    lexicon = nlp.get_pipe("fritekst_lemma_exceptions")
+    checker = nlp.get_pipe("fritekst_pos_lexicon")
+    for sent in _pos(nlp, SURVEY_STYLE, lexicon=True):
+        for word, pos in sent:
+            allowed = checker.allowed(word, lexicon)
+            if allowed is not None and pos in {"NOUN", "VERB", "ADJ"}:
+                assert pos in allowed, (word, pos, allowed)
+
+
+def test_pos_lexicon_fixes_substance_nouns_and_keeps_adverbs(nlp):
+    before = dict(p for s in _pos(nlp, SURVEY_STYLE, lexicon=False) for p in s)
+    after = dict(p for s in _pos(nlp, SURVEY_STYLE, lexicon=True) for p in s)
+    changed = {w for w in after if after[w] != before[w]}
+    assert changed, "the lexicon changed no tag on these sentences"
+    for word in ("overdoser", "heroin", "speed"):
+        assert after[word] == "NOUN", (word, after[word])
+    # Ordbank has almost no adverbs: ADV must stay a candidate for any form it knows
+    checker, lexicon = nlp.get_pipe("fritekst_pos_lexicon"), nlp.get_pipe("fritekst_lemma_exceptions")
+    assert "ADV" in checker.allowed("lenger", lexicon)

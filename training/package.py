@@ -7,6 +7,10 @@ Adds what training cannot learn from the treebank:
 - the lemma exception table (Norsk Ordbank 2005 via spacy-lookups-data's
   ``nb_lemma_exc``, CC BY 4.0, plus ``training/domain_lemmas.tsv``) as the component
   ``fritekst_lemma_exceptions`` after the trainable lemmatizer;
+- ``fritekst_pos_lexicon`` after the morphologizer: open-class tags that Ordbank rules
+  out for a form are re-decided among the tags it allows (``fritekst/nlp/pos_lexicon.py``);
+- ``fritekst_final_period`` first: "2005." / "i." before a capitalised word become word
+  + period (``fritekst/nlp/final_period.py``);
 - ``meta.json``: name, version, licence and attribution, data, training command
   (``training/evaluate.py --update-meta`` adds the scores).
 
@@ -26,7 +30,9 @@ from pathlib import Path
 
 import spacy
 
-import fritekst.nlp.lemma_exceptions  # noqa: F401  (registers the factory)
+import fritekst.nlp.final_period  # noqa: F401  (registers the factories)
+import fritekst.nlp.lemma_exceptions  # noqa: F401
+import fritekst.nlp.pos_lexicon  # noqa: F401
 
 ABBREVIATIONS = [
     "ift.", "iht.", "mht.", "pga.", "vha.", "ifm.", "hhv.", "mao.", "inkl.", "ekskl.", "ang.",
@@ -73,6 +79,8 @@ def main() -> None:
                 nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
     comp = nlp.add_pipe("fritekst_lemma_exceptions", after="trainable_lemmatizer")
     comp.set_table(*load_table(args.lookups))
+    nlp.add_pipe("fritekst_pos_lexicon", after="morphologizer")
+    nlp.add_pipe("fritekst_final_period", first=True)
 
     nlp.meta.update({
         "name": "fritekst",

@@ -61,6 +61,11 @@ class LemmaExceptions:
         low = word.lower()
         return any(low in forms for forms in self.table.values()) or any(low in k for k in self.known.values())
 
+    def classes(self, word: str) -> set[str]:
+        """The table's word classes ("noun", "verb", "adj", ...) of ``word`` (lower-cased) as a form or a lemma."""
+        low = word.lower()
+        return {pos for pos, forms in self.table.items() if low in forms or low in self.known.get(pos, ())}
+
     def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
                    nlp: Language | None = None, table: dict[str, dict[str, list[str]]] | None = None) -> None:
         if table is not None:

@@ -1,0 +1,121 @@
+"""Lexicon-constrained part-of-speech decoding (a tag dictionary) for fritekst's pipeline.
+
+The morphologizer of the shipped pipeline learns UPOS from about 250,000 treebank
+tokens, and its commonest errors on open-class words are ones a dictionary rules out:
+"tiltakene" tagged VERB, "omsorg" ADJ. Norsk Ordbank, which fritekst already ships for
+its lemma exceptions (``fritekst_lemma_exceptions``), lists the word classes each form
+can have. This component re-reads the morphologizer's scores and, when its best tag is
+NOUN, VERB, ADJ or PROPN and the form is in Ordbank under other open classes only, takes
+the best-scoring tag that Ordbank allows instead. ADV always stays allowed (the table
+holds almost no adverbs, so it cannot rule one out: "ikke lenger" must not become a noun)
+and so does PROPN for words that are not all lower-case (names are missing from
+Ordbank). Forms Ordbank does not know and closed-class tags are left as predicted.
+
+Chosen on the UD dev split (the test split was not used): accuracy 96.73 -> 97.12 with
+the pipeline of 2026-11-22. Without ADV among the candidates dev accuracy was 97.18, but
+domain words like "lenger" turned into nouns; with every closed class allowed too it was
+97.10; overriding only below a confidence threshold scored lower at every value tried
+(0.5-0.99).
+
+The component keeps no data of its own: it reads the table of the lemma-exception
+component (by name) and the scores of the morphologizer (by name), both in the same
+pipeline. It must come after the morphologizer and before anything that reads
+``token.pos`` (the lemma exceptions do).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import minibatch
+
+#: Ordbank word classes (keys of the lemma-exception table) -> the UPOS tags they allow.
+CLASS_TAGS: dict[str, tuple[str, ...]] = {"noun": ("NOUN",), "verb": ("VERB", "AUX"), "adj": ("ADJ",)}
+#: Predicted tags that are checked against the lexicon.
+CHECKED: frozenset[str] = frozenset({"NOUN", "VERB", "ADJ", "PROPN"})
+
+
+@Language.factory(
+    "fritekst_pos_lexicon",
+    default_config={"morphologizer": "morphologizer", "lexicon": "fritekst_lemma_exceptions"},
+    assigns=["token.pos"],
+    requires=["token.pos"],
+)
+def make_pos_lexicon(nlp: Language, name: str, morphologizer: str, lexicon: str) -> "PosLexicon":
+    return PosLexicon(nlp, name=name, morphologizer=morphologizer, lexicon=lexicon)
+
+
+class PosLexicon:
+    """Re-decide open-class UPOS tags the lexicon rules out (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str = "fritekst_pos_lexicon",
+                 morphologizer: str = "morphologizer", lexicon: str = "fritekst_lemma_exceptions") -> None:
+        self.nlp = nlp
+        self.name = name
+        self.morphologizer = morphologizer
+        self.lexicon = lexicon
+
+    def _parts(self):  # noqa: ANN202 - (morphologizer, lexicon, tags) or None
+        if self.morphologizer not in self.nlp.component_names or self.lexicon not in self.nlp.component_names:
+            return None
+        morph = self.nlp.get_pipe(self.morphologizer)
+        tags = []
+        for label in morph.labels:
+            pos = [part[4:] for part in label.split("|") if part.startswith("POS=")]
+            tags.append(pos[0] if pos else "")
+        return morph, self.nlp.get_pipe(self.lexicon), tags
+
+    def allowed(self, word: str, lexicon) -> set[str] | None:  # noqa: ANN001
+        """The UPOS tags the lexicon allows for ``word``, or None when it does not know it."""
+        classes = lexicon.classes(word)
+        if not classes:
+            return None
+        tags = {tag for c in classes for tag in CLASS_TAGS.get(c, ())} | {"ADV"}
+        if not word.islower():
+            tags.add("PROPN")
+        return tags
+
+    def __call__(self, doc: Doc) -> Doc:
+        for _ in self.pipe([doc]):
+            pass
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size):
+            parts = self._parts()
+            if parts is None:
+                yield from batch
+                continue
+            morph, lexicon, tags = parts
+            todo = [d for d in batch if len(d) and d.tensor.size]
+            scores = morph.model.predict(todo) if todo else []
+            for doc, doc_scores in zip(todo, scores):
+                self._set(doc, morph.model.ops.to_numpy(doc_scores), lexicon, tags)
+            yield from batch
+
+    def _set(self, doc: Doc, scores: np.ndarray, lexicon, tags: list[str]) -> None:  # noqa: ANN001
+        for token, row in zip(doc, scores):
+            best = tags[int(row.argmax())]
+            if token.pos_ != best or best not in CHECKED:
+                continue  # something after the morphologizer already changed it, or a closed class
+            allowed = self.allowed(token.text, lexicon)
+            if allowed is None or best in allowed:
+                continue
+            mask = np.array([t in allowed for t in tags])
+            token.pos_ = tags[int(np.where(mask, row, -np.inf).argmax())]
+
+    # Nothing to save: the data lives in the morphologizer and the lemma exceptions.
+    def to_disk(self, path, *, exclude: Iterable[str] = ()) -> None:  # noqa: ANN001
+        return None
+
+    def from_disk(self, path, *, exclude: Iterable[str] = ()) -> "PosLexicon":  # noqa: ANN001
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "PosLexicon":
+        return self
