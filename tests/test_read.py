@@ -303,6 +303,19 @@ def test_wide_csv_without_id_column(tmp_path: Path) -> None:
         ("1:1", q1), ("1:2", q2), ("2:2", q2)]
 
 
+def test_long_category_values_are_not_read_as_a_question(tmp_path: Path) -> None:
+    # "kommunestørrelse" has answers of 4-6 words, but only three different ones
+    sizes = ["Under 5 000 innbyggere", "Mellom 5 000 og 20 000 innbyggere", "Over 20 000 innbyggere"]
+    comments = ["Mer hasj i omløp", "Flere overdoser enn før", "Brukerne er ensomme",
+                "Utdeling av mat", "Stengt dagsenter", "Lite kontakt med NAV", "Rolig uke"]
+    rows = [f"{i};uke 28 2020;{sizes[i % 3]};{comments[i % 7]} ({i})" for i in range(1, 25)]
+    text = "id;uke;Kommunestørrelse;Hva bekymrer brukerne mest nå?\n" + "\n".join(rows) + "\n"
+    result = read_comments(write_bytes(tmp_path / "sizes.csv", text, "utf-8"))
+    assert result.questions == ["Hva bekymrer brukerne mest nå?"]
+    assert len(result.comments) == 24
+    assert not any("innbyggere" in c.text for c in result.comments)
+
+
 def test_wide_with_kommentar_column_joins_question_columns(tmp_path: Path) -> None:
     q1 = "Beskriv endringer i tilgangen på rusmidler i kommunen"
     text = (

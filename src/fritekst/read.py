@@ -687,6 +687,12 @@ def _column_values(table: _Table, idx: int) -> list[str]:
     return [t for _, cells in table.rows if not is_empty_answer(t := _plain(cells[idx]))]
 
 
+#: A column with at least this many answers but no more than CATEGORY_MAX_VALUES different
+#: ones is a closed category, not free text, even when its values are long.
+CATEGORY_MIN_ROWS = 20
+CATEGORY_MAX_VALUES = 10
+
+
 def _is_free_text(header: str, values: list[str]) -> bool:
     """Whether a column holds free text: mostly long values, or a question header with
     varied (not yes/no or numeric) answers."""
@@ -695,6 +701,9 @@ def _is_free_text(header: str, values: list[str]) -> bool:
     numeric = sum(bool(re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?", v)) for v in values)
     if numeric / len(values) >= 0.8:
         return False
+    distinct = len({v.casefold() for v in values})
+    if len(values) >= CATEGORY_MIN_ROWS and distinct <= CATEGORY_MAX_VALUES:
+        return False  # a closed category ("Mellom 5 000 og 20 000 innbyggere"), however long
     long = sum(len(v) >= 25 or len(v.split()) >= 4 for v in values)
     if long / len(values) >= 0.5:
         return True
@@ -703,7 +712,6 @@ def _is_free_text(header: str, values: list[str]) -> bool:
     closed = sum(v.casefold().rstrip(".") in CLOSED_ANSWERS for v in values)
     if closed / len(values) >= 0.8:
         return False
-    distinct = len({v.casefold() for v in values})
     multiword = sum(len(v.split()) >= 2 for v in values)
     return distinct / len(values) >= 0.5 and (distinct > 2 or multiword / len(values) >= 0.5)
 
