@@ -62,6 +62,23 @@ def broken(fnr: str) -> str:
     return fnr[:10] + str((int(fnr[10]) + 1) % 10)
 
 
+def make_account(first_ten: str) -> str:
+    """A bank account number: ``first_ten`` digits (a prefix with a valid check digit is
+    searched from it upwards) and the mod-11 check digit."""
+    for n in range(int(first_ten), int(first_ten) + 20):
+        ten = f"{n:010d}"
+        k = check_digit(ten, ACCOUNT_WEIGHTS)
+        if k is not None:
+            return ten + str(k)
+    raise AssertionError("no valid account number")
+
+
+ACCOUNT_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+ACCOUNT = make_account("1503271234")
+ACCOUNT_DOTTED = f"{ACCOUNT[:4]}.{ACCOUNT[4:6]}.{ACCOUNT[6:]}"
+ACCOUNT_SPACED = f"{ACCOUNT[:4]} {ACCOUNT[4:6]} {ACCOUNT[6:]}"
+ACCOUNT_BAD = ACCOUNT[:10] + str((int(ACCOUNT[10]) + 1) % 10)
+
 FNR_A = make_fnr(dt.date(1990, 1, 1))
 FNR_B = make_fnr(dt.date(1975, 12, 24), start=123)
 FNR_C = make_fnr(dt.date(2001, 6, 15), start=900)
@@ -123,6 +140,10 @@ PII_CASES: list[tuple[str, str]] = [
     # cue word + unknown capitalised word
     ("Fastlegen Bjørnstad var ikke tilgjengelig.", "Fastlegen [NAVN] var ikke tilgjengelig."),
     ("Pasienten Zlatan ble sendt hjem.", "Pasienten [NAVN] ble sendt hjem."),
+    # bank account numbers (valid mod-11 check digit), written three ways
+    (f"Pengene ble satt inn på konto {ACCOUNT_DOTTED}.", "Pengene ble satt inn på konto [KONTONUMMER]."),
+    (f"Kontonummer {ACCOUNT_SPACED} til brukeren.", "Kontonummer [KONTONUMMER] til brukeren."),
+    (f"Konto: {ACCOUNT}", "Konto: [KONTONUMMER]"),
     # several types in one comment
     (
         f"Kari (fnr {FNR_B}) bor i Storgata 5, tlf 99887766, e-post kari@example.no.",
@@ -145,6 +166,7 @@ KEEP_CASES: list[str] = [
     "Tilskudd på 1 500 000 kroner i 2020.",
     "Møtet er 24.03.2020, og i perioden 2019-2020 var det rolig.",
     "Registrert 24032020 og 20200324.",
+    f"Saksnummer {ACCOUNT_BAD[:4]}.{ACCOUNT_BAD[4:6]}.{ACCOUNT_BAD[6:]} er avsluttet.",
     "Per uke kommer det 20 personer. Dag og natt er like.",
     "Mai var en rolig måned, og i juni kom fredag-tilbudet tilbake.",
     "Liv og helse er viktigst nå.",
@@ -399,7 +421,7 @@ def test_cli_redacts_tagged_jsonl(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["redact", str(src), "-o", str(out), "--base", "blank"])
     assert result.exit_code == 0, result.output
     assert "3 records, 2 with something redacted" in result.stderr
-    assert "FØDSELSNUMMER 1, EPOST 0, TELEFON 1, ADRESSE 1, NAVN 2" in result.stderr
+    assert "FØDSELSNUMMER 1, KONTONUMMER 0, EPOST 0, TELEFON 1, ADRESSE 1, NAVN 2" in result.stderr
     assert "mentions dropped (inside a redacted region): 1" in result.stderr
     assert "STED" not in result.stderr
 

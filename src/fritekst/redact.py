@@ -81,6 +81,7 @@ from fritekst.records import TaggedRecord
 __all__ = [
     "KINDS",
     "PLACEHOLDERS",
+    "account_is_valid",
     "Redaction",
     "RedactResult",
     "RedactLexicon",
@@ -96,7 +97,7 @@ __all__ = [
 PathLike = str | Path
 
 #: Redaction types, in priority order (an earlier type wins an overlap).
-KINDS: tuple[str, ...] = ("FØDSELSNUMMER", "EPOST", "TELEFON", "ADRESSE", "NAVN", "STED")
+KINDS: tuple[str, ...] = ("FØDSELSNUMMER", "KONTONUMMER", "EPOST", "TELEFON", "ADRESSE", "NAVN", "STED")
 #: The placeholder written for each type.
 PLACEHOLDERS: dict[str, str] = {kind: f"[{kind}]" for kind in KINDS}
 
@@ -126,6 +127,10 @@ _NUM_START = r"(?<![\w+])(?<!\d[ .,-])"
 _NUM_END = r"(?!\w)(?![ .,-]\d)"
 
 _FNR_RE = re.compile(_NUM_START + r"\d{6}[ -]?\d{5}" + _NUM_END)
+
+# Norwegian bank account: 11 digits, written 1234.56.78903, 1234 56 78903 or plain.
+_ACCOUNT_RE = re.compile(_NUM_START + r"\d{4}(?P<sep>[ .]?)\d{2}(?P=sep)\d{5}" + _NUM_END)
+_ACCOUNT_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 _PHONE_RE = re.compile(
     _NUM_START
@@ -420,6 +425,16 @@ def fnr_is_valid(number: str) -> bool:
     return k2 is not None and k2 == digits[10]
 
 
+def account_is_valid(number: str) -> bool:
+    """Whether ``number`` (11 digits; spaces and periods ignored) is a Norwegian bank
+    account number with a valid mod-11 check digit."""
+    digits = [int(c) for c in number if c.isdigit()]
+    if len(digits) != 11 or len(re.sub(r"[\s.]", "", number)) != 11:
+        return False
+    check = _mod11(digits[:10], _ACCOUNT_WEIGHTS)
+    return check is not None and check == digits[10]
+
+
 def _is_date_digits(digits: str) -> bool:
     """An 8-digit run that reads as a date, ``DDMMYYYY`` or ``YYYYMMDD`` (1900-2099)."""
     for fmt in ("%d%m%Y", "%Y%m%d"):
@@ -567,6 +582,9 @@ class Redactor:
         for m in _FNR_RE.finditer(text):
             if fnr_is_valid(m.group()):
                 out.append(_Candidate(m.start(), m.end(), "FØDSELSNUMMER"))
+        for m in _ACCOUNT_RE.finditer(text):
+            if account_is_valid(m.group()) and not fnr_is_valid(m.group()):
+                out.append(_Candidate(m.start(), m.end(), "KONTONUMMER"))
         for m in _EMAIL_RE.finditer(text):
             out.append(_Candidate(m.start(), m.end(), "EPOST"))
         for m in _PHONE_RE.finditer(text):

@@ -58,6 +58,7 @@ _REDACTION_NAMES = {
     "TELEFON": "telefonnumre",
     "EPOST": "e-postadresser",
     "FØDSELSNUMMER": "fødselsnumre",
+    "KONTONUMMER": "kontonumre",
     "ADRESSE": "adresser",
     "STED": "stedsnavn",
 }

@@ -28,12 +28,12 @@ from fritekst.redact import KINDS, Redactor, redact_file
 def redact(
     input_path: str, output: str, places: bool, base: str, text_cols: tuple[str, ...]
 ) -> None:
-    """Redact names, phone numbers, e-mail addresses, fødselsnummer and street
-    addresses in INPUT, a tagged JSONL file (from `fritekst tag`) or a survey export
+    """Redact names, phone numbers, e-mail addresses, fødselsnummer, bank account
+    numbers and street addresses in INPUT, a tagged JSONL file (from `fritekst tag`) or a survey export
     (CSV, XLSX, JSONL), and write OUTPUT with the same shape.
 
-    Items are replaced by [NAVN], [TELEFON], [EPOST], [FØDSELSNUMMER], [ADRESSE] (and
-    [STED] with --places). Tagged records keep their labels; mentions inside a redacted
+    Items are replaced by [NAVN], [TELEFON], [EPOST], [FØDSELSNUMMER], [KONTONUMMER],
+    [ADRESSE] (and [STED] with --places). Tagged records keep their labels; mentions inside a redacted
     region are dropped and the others moved. Counts per type are printed to stderr.
     """
     redactor = Redactor(load_base(None if base == "auto" else base), places=places)
