@@ -9,7 +9,8 @@ the held-out split.
 Usage (repository root): python annotations/scripts/cv_real.py [VARIANTS.json]
 VARIANTS.json maps a name to LabelClassifier parameters, e.g.
 {"noveto": {"veto": false}, "combined": {"threshold_target": "combined", "_real": true}}
-(``_real``: choose thresholds on the real sentences only).
+(``_real``: choose thresholds on the real sentences only; ``_real_only``: train on the
+real sentences only, without the constructed comments).
 """
 import json
 import sys
@@ -50,6 +51,8 @@ for vname, params in VARIANTS.items():
         test = set(ridx[te])
         tr_idx = [i for i in range(len(records)) if i not in test]
         p2 = dict(params); real_cal = p2.pop("_real", False)
+        if p2.pop("_real_only", False):  # train on the real sentences only
+            tr_idx = [i for i in tr_idx if real[i]]
         clf = train([records[i] for i in tr_idx], codebook=cb, items=[items[i] for i in tr_idx], params={"random_state": 0, **p2}, calibrate_on_real=real_cal)
         te_idx = sorted(test)
         probs = clf.predict_proba([items[i] for i in te_idx])
