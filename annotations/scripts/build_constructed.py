@@ -1,7 +1,14 @@
-"""Build annotations/constructed/comments-v1.jsonl from constructed.txt (``labels | text``).
+"""Build the constructed comment sets from ``labels | text`` files.
 
-These comments are CONSTRUCTED by helper-annotate-1 in the register of the survey; they
-are not survey data. Run from the repository root.
+* ``constructed.txt``    -> ``annotations/constructed/comments-v1.jsonl`` (ids ``k0001``..,
+  helper-annotate-1, batch ``constructed-v1``)
+* ``constructed-v2.txt`` -> ``annotations/constructed/comments-v2.jsonl`` (ids ``k2-0001``..,
+  helper-annotate-2, batch ``constructed-v2``)
+
+These comments are CONSTRUCTED in the register of the survey; they are not survey data.
+Labels use short prefixes (``s:`` stoff, ``b:`` bekymring, ``t:`` tiltak); every label is
+checked against the packaged codebook and an unknown one stops the build with the file and
+line. Lines starting with ``#`` and blank lines are skipped. Run from the repository root.
 """
 
 from __future__ import annotations
@@ -10,30 +17,73 @@ import json
 from pathlib import Path
 
 HERE = Path(__file__).parent
+OUT_DIR = Path("annotations/constructed")
 PREFIX = {"s": "stoff", "b": "bekymring", "t": "tiltak"}
 
+# (source txt, output jsonl, id prefix, id digits, annotator, batch)
+SETS = [
+    ("constructed.txt", "comments-v1.jsonl", "k", 4, "helper-annotate-1", "constructed-v1"),
+    ("constructed-v2.txt", "comments-v2.jsonl", "k2-", 4, "helper-annotate-2", "constructed-v2"),
+]
 
-def main() -> None:
+
+class LabelError(ValueError):
+    """A line of a constructed file has a malformed or unknown label."""
+
+
+def known_label_ids() -> set[str]:
+    from fritekst.codebook import load_codebook
+
+    return {lab.id for lab in load_codebook(None).labels}
+
+
+def parse_labels(field: str, where: str, known: set[str] | None) -> list[str]:
+    ids = []
+    for lab in field.split():
+        prefix, sep, name = lab.partition(":")
+        if not sep or prefix not in PREFIX or not name:
+            raise LabelError(f"{where}: malformed label {lab!r} (expected s:/b:/t: followed by a name)")
+        full = f"{PREFIX[prefix]}:{name}"
+        if known is not None and full not in known:
+            raise LabelError(f"{where}: unknown label {full!r} (not in the codebook)")
+        ids.append(full)
+    if len(set(ids)) != len(ids):
+        raise LabelError(f"{where}: duplicate label in {field!r}")
+    return sorted(ids)
+
+
+def build(src: Path, id_prefix: str, digits: int, annotator: str, batch: str, known: set[str] | None) -> list[dict]:
     records = []
-    for line in (HERE / "constructed.txt").read_text(encoding="utf-8").splitlines():
+    for lineno, line in enumerate(src.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
+        where = f"{src.name}:{lineno}"
+        if "|" not in line:
+            raise LabelError(f"{where}: no '|' between labels and text")
         labels, text = (part.strip() for part in line.split("|", 1))
-        ids = sorted(f"{PREFIX[p]}:{name}" for p, name in (lab.split(":") for lab in labels.split()))
+        if not text:
+            raise LabelError(f"{where}: empty text")
         records.append(
             {
-                "id": f"k{len(records) + 1:04d}",
+                "id": f"{id_prefix}{len(records) + 1:0{digits}d}",
                 "text": text,
-                "labels": ids,
-                "annotator": "helper-annotate-1",
-                "batch": "constructed-v1",
+                "labels": parse_labels(labels, where, known),
+                "annotator": annotator,
+                "batch": batch,
                 "source": "constructed",
                 "split": "train",
             }
         )
-    out = Path("annotations/constructed/comments-v1.jsonl")
-    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    print(f"{len(records)} constructed comments -> {out}")
+    return records
+
+
+def main() -> None:
+    known = known_label_ids()
+    for src_name, out_name, id_prefix, digits, annotator, batch in SETS:
+        records = build(HERE / src_name, id_prefix, digits, annotator, batch, known)
+        out = OUT_DIR / out_name
+        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        print(f"{len(records)} constructed comments -> {out}")
 
 
 if __name__ == "__main__":
