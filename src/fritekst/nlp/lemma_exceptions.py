@@ -58,8 +58,7 @@ class LemmaExceptions:
 
     def knows(self, word: str) -> bool:
         """Whether ``word`` (lower-cased) is a form or lemma of the table, i.e. a common word."""
-        low = word.lower()
-        return any(low in forms for forms in self.table.values()) or any(low in k for k in self.known.values())
+        return bool(self.classes(word))
 
     def classes(self, word: str) -> set[str]:
         """The table's word classes ("noun", "verb", "adj", ...) of ``word`` (lower-cased) as a form or a lemma."""
