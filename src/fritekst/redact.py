@@ -583,7 +583,7 @@ class Redactor:
             if fnr_is_valid(m.group()):
                 out.append(_Candidate(m.start(), m.end(), "FØDSELSNUMMER"))
         for m in _ACCOUNT_RE.finditer(text):
-            if account_is_valid(m.group()) and not fnr_is_valid(m.group()):
+            if account_is_valid(m.group()):  # a valid fødselsnummer wins the overlap (KINDS order)
                 out.append(_Candidate(m.start(), m.end(), "KONTONUMMER"))
         for m in _EMAIL_RE.finditer(text):
             out.append(_Candidate(m.start(), m.end(), "EPOST"))
