@@ -20,8 +20,8 @@ agreement is printed. The UD test split is never used for it.
 Dependencies: NDT's own labels (SUBJ, DOBJ, ADV, ...; the root is ROOT) for every split;
 the UD dev/test sentences take heads and labels from their NDT copy (the ~4 % that NDT
 tokenises differently keep UD's tree), so that dev and test score the parser on the scheme
-it learns. fritekst uses the parse for sentence boundaries
-and as a second training signal for the shared tok2vec (AUX/VERB, ADP/SCONJ are syntax).
+it learns. They are there for the parser experiment described in training/README.md; the
+shipped config has no parser and ignores them.
 
 Entities: NorNE's 9 types are reduced to 7: GPE_LOC and GPE_ORG become GPE (the
 LOC/ORG reading of a geo-political name is the hardest and least useful distinction

@@ -27,9 +27,7 @@ from pathlib import Path  # noqa: E402
 import spacy  # noqa: E402
 from spacy.training import Example  # noqa: E402
 
-import fritekst.nlp.final_period  # noqa: E402,F401  (registers the factories)
-import fritekst.nlp.lemma_exceptions  # noqa: E402,F401
-import fritekst.nlp.pos_lexicon  # noqa: E402,F401
+import fritekst.nlp.base  # noqa: E402,F401  (registers fritekst's spaCy factories)
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))

@@ -30,9 +30,7 @@ from pathlib import Path
 
 import spacy
 
-import fritekst.nlp.final_period  # noqa: F401  (registers the factories)
-import fritekst.nlp.lemma_exceptions  # noqa: F401
-import fritekst.nlp.pos_lexicon  # noqa: F401
+import fritekst.nlp.base  # noqa: F401  (registers fritekst's spaCy factories)
 
 ABBREVIATIONS = [
     "ift.", "iht.", "mht.", "pga.", "vha.", "ifm.", "hhv.", "mao.", "inkl.", "ekskl.", "ang.",

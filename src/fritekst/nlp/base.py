@@ -25,7 +25,11 @@ import spacy
 from spacy.language import Language
 
 from fritekst.errors import ModelError
-from fritekst.nlp import lemma_exceptions as _lemma_exceptions  # noqa: F401  (registers the factory)
+# register the factories of the shipped pipeline's own components (also when fritekst
+# runs from a source tree, without its spacy_factories entry points)
+from fritekst.nlp import final_period as _final_period  # noqa: F401
+from fritekst.nlp import lemma_exceptions as _lemma_exceptions  # noqa: F401
+from fritekst.nlp import pos_lexicon as _pos_lexicon  # noqa: F401
 
 CORE_NEWS = ("nb_core_news_lg", "nb_core_news_md", "nb_core_news_sm")
 SHIPPED_NAME = "nb_fritekst"
