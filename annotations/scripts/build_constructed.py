@@ -13,17 +13,18 @@ line. Lines starting with ``#`` and blank lines are skipped. Run from the reposi
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from fritekst.write import write_jsonl
 
 HERE = Path(__file__).parent
 OUT_DIR = Path("annotations/constructed")
 PREFIX = {"s": "stoff", "b": "bekymring", "t": "tiltak"}
 
-# (source txt, output jsonl, id prefix, id digits, annotator, batch)
+# (source txt, output jsonl, id prefix, annotator, batch); ids have four digits
 SETS = [
-    ("constructed.txt", "comments-v1.jsonl", "k", 4, "helper-annotate-1", "constructed-v1"),
-    ("constructed-v2.txt", "comments-v2.jsonl", "k2-", 4, "helper-annotate-2", "constructed-v2"),
+    ("constructed.txt", "comments-v1.jsonl", "k", "helper-annotate-1", "constructed-v1"),
+    ("constructed-v2.txt", "comments-v2.jsonl", "k2-", "helper-annotate-2", "constructed-v2"),
 ]
 
 
@@ -37,14 +38,14 @@ def known_label_ids() -> set[str]:
     return {lab.id for lab in load_codebook(None).labels}
 
 
-def parse_labels(field: str, where: str, known: set[str] | None) -> list[str]:
+def parse_labels(field: str, where: str, known: set[str]) -> list[str]:
     ids = []
     for lab in field.split():
         prefix, sep, name = lab.partition(":")
         if not sep or prefix not in PREFIX or not name:
             raise LabelError(f"{where}: malformed label {lab!r} (expected s:/b:/t: followed by a name)")
         full = f"{PREFIX[prefix]}:{name}"
-        if known is not None and full not in known:
+        if full not in known:
             raise LabelError(f"{where}: unknown label {full!r} (not in the codebook)")
         ids.append(full)
     if len(set(ids)) != len(ids):
@@ -52,7 +53,7 @@ def parse_labels(field: str, where: str, known: set[str] | None) -> list[str]:
     return sorted(ids)
 
 
-def build(src: Path, id_prefix: str, digits: int, annotator: str, batch: str, known: set[str] | None) -> list[dict]:
+def build(src: Path, id_prefix: str, annotator: str, batch: str, known: set[str]) -> list[dict]:
     records = []
     for lineno, line in enumerate(src.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -65,7 +66,7 @@ def build(src: Path, id_prefix: str, digits: int, annotator: str, batch: str, kn
             raise LabelError(f"{where}: empty text")
         records.append(
             {
-                "id": f"{id_prefix}{len(records) + 1:0{digits}d}",
+                "id": f"{id_prefix}{len(records) + 1:04d}",
                 "text": text,
                 "labels": parse_labels(labels, where, known),
                 "annotator": annotator,
@@ -79,10 +80,10 @@ def build(src: Path, id_prefix: str, digits: int, annotator: str, batch: str, kn
 
 def main() -> None:
     known = known_label_ids()
-    for src_name, out_name, id_prefix, digits, annotator, batch in SETS:
-        records = build(HERE / src_name, id_prefix, digits, annotator, batch, known)
+    for src_name, out_name, id_prefix, annotator, batch in SETS:
+        records = build(HERE / src_name, id_prefix, annotator, batch, known)
         out = OUT_DIR / out_name
-        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        write_jsonl(out, records)
         print(f"{len(records)} constructed comments -> {out}")
 
 
