@@ -6,7 +6,8 @@ label set (GPE_LOC/GPE_ORG -> GPE, MISC dropped; see training/convert.py), so a
 pipeline with NorNE's 9 labels (e.g. nb_core_news_*) should be compared on ``ents_f``
 with care. Tokenization is the pipeline's own (raw text in, aligned to gold).
 
-Usage: python training/evaluate.py [PIPELINE] [--norne ../shared/data/norne] [--json OUT] [--update-meta]
+Usage: python training/evaluate.py [PIPELINE] [--split test|dev] [--norne ../shared/data/norne]
+       [--json OUT] [--update-meta]
 PIPELINE defaults to models/nb_fritekst. ``--update-meta`` writes the scores into the
 pipeline folder's ``meta.json`` (``fritekst.ud_test_scores``), as ``train.sh`` does.
 """
@@ -34,9 +35,9 @@ sys.path.insert(0, str(HERE))
 from convert import read_conll, ud_docs  # noqa: E402
 
 
-def evaluate(model: str, norne: Path, repeats: int = 3) -> dict:
+def evaluate(model: str, norne: Path, repeats: int = 3, split: str = "test") -> dict:
     nlp = spacy.load(model)
-    test = read_conll(next((norne / "ud" / "nob").glob("*-test.conllu")))
+    test = read_conll(next((norne / "ud" / "nob").glob(f"*-{split}.conllu")))
     gold = list(ud_docs(nlp.vocab, test))
     examples = [Example(nlp.make_doc(d.text), d) for d in gold]
     scores = nlp.evaluate(examples)
@@ -51,6 +52,7 @@ def evaluate(model: str, norne: Path, repeats: int = 3) -> dict:
         best = dt if best is None else min(best, dt)
     out = {
         "pipeline": model,
+        "split": split,
         "pos_acc": scores.get("pos_acc"),
         "lemma_acc": scores.get("lemma_acc"),
         "sents_p": scores.get("sents_p"), "sents_r": scores.get("sents_r"), "sents_f": scores.get("sents_f"),
@@ -66,13 +68,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("pipeline", nargs="?", default=str(HERE.parent / "models" / "nb_fritekst"))
     ap.add_argument("--norne", type=Path, default=HERE.parent.parent / "shared" / "data" / "norne")
+    ap.add_argument("--split", choices=["test", "dev"], default="test",
+                    help="UD split to score on; use dev while developing, test for final figures")
+    ap.add_argument("--repeats", type=int, default=3, help="timing runs (the best one counts)")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--update-meta", action="store_true",
                     help="write the scores into PIPELINE/meta.json (fritekst.ud_test_scores)")
     args = ap.parse_args()
-    s = evaluate(args.pipeline, args.norne)
+    if args.update_meta and args.split != "test":
+        ap.error("--update-meta records test-split scores only")
+    s = evaluate(args.pipeline, args.norne, repeats=args.repeats, split=args.split)
     pct = lambda v: "-" if v is None else f"{100 * v:.1f}"  # noqa: E731
-    print(f"pipeline: {s['pipeline']}")
+    print(f"pipeline: {s['pipeline']}  (UD {s['split']} split)")
     print(f"UPOS acc {pct(s['pos_acc'])}  lemma acc {pct(s['lemma_acc'])}  "
           f"sentences P/R/F {pct(s['sents_p'])}/{pct(s['sents_r'])}/{pct(s['sents_f'])}")
     print(f"NER P/R/F {pct(s['ents_p'])}/{pct(s['ents_r'])}/{pct(s['ents_f'])}")
