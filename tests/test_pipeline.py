@@ -109,6 +109,10 @@ def test_plain_spacy_load_works(nlp):
 @pytest.mark.parametrize("text,tokens,n_sents", [
     ("Vi stengte dagsenteret i uke 12. Nå er det åpent igjen.", ["12", "."], 2),
     ("Tilbudet var åpent til jul. Etter det ble det stengt.", ["jul", "."], 2),
+    ("Vi har hatt to tilfeller siden uke 12.", ["12", "."], 1),
+    ("Promillen var 2,4. Han ble kjørt til legevakten.", ["2,4", "."], 2),
+    ("Det var i 2021. - Nå er situasjonen en annen.", ["2021", "."], 2),
+    ("Ingen kommentar fra Frp. Kommunen har ikke svart.", ["Frp", "."], 2),
 ])
 def test_final_period_is_split_before_a_new_sentence(nlp, text, tokens, n_sents):
     doc = nlp(text)
@@ -124,6 +128,19 @@ def test_final_period_is_split_before_a_new_sentence(nlp, text, tokens, n_sents)
 ])
 def test_final_period_keeps_ordinals_and_abbreviations(nlp, text, token):
     assert token in [t.text for t in nlp(text)]
+
+
+@pytest.mark.parametrize("text,tokens", [
+    # a dash opening a list item: the dash and the word are two tokens
+    ("-Økt oppfølging av brukere\n-Utlevering av LAR-medisiner", ["-", "Økt", "-", "Utlevering"]),
+    # a number range is split, a hyphenated compound is not
+    ("Mellom 70-80 LAR-pasienter", ["70", "-", "80", "LAR-pasienter"]),
+    # a closing quote before a hyphenated suffix
+    ("«Ut på tur»-tilbudet", ["«", "Ut", "på", "tur", "»", "-tilbudet"]),
+])
+def test_tokenizer_splits_dashes_ranges_and_quotes_like_the_treebank(nlp, text, tokens):
+    words = iter(t.text for t in nlp(text))
+    assert all(tok in words for tok in tokens), [t.text for t in nlp(text)]  # in this order
 
 
 # -- fritekst_pos_lexicon ----------------------------------------------------------------
@@ -170,3 +187,42 @@ def test_pos_lexicon_fixes_substance_nouns_and_keeps_adverbs(nlp):
     # Ordbank has almost no adverbs: ADV must stay a candidate for any form it knows
     checker, lexicon = nlp.get_pipe("fritekst_pos_lexicon"), nlp.get_pipe("fritekst_lemma_exceptions")
     assert "ADV" in checker.allowed("lenger", lexicon)
+
+
+# -- fritekst_place_names ----------------------------------------------------------------
+
+PLACES = [
+    ("Brukere i Hemsedal og Sogndal melder om mangel på hasj.", {"Hemsedal": "GPE", "Sogndal": "GPE"}),
+    ("Vi har samarbeid med Kasakhstans ambassade.", {"Kasakhstans": "GPE"}),
+    ("Ruspoliklinikken i Harstad har stengt.", {"Harstad": "GPE"}),
+    ("Kari Hole og Per Moss i NAV har ansvaret.", {"Kari Hole": "PER", "Per Moss": "PER"}),
+]
+
+
+@pytest.mark.parametrize("text,expected", PLACES)
+def test_place_names_type_municipalities_and_countries_as_gpe(nlp, text, expected):
+    labels = {e.text: e.label_ for e in nlp(text).ents}
+    for name, label in expected.items():
+        assert labels.get(name) == label, labels
+
+
+def test_place_names_never_remove_or_move_entities(nlp):
+    texts = [t for t, _ in PLACES] + SURVEY_STYLE
+    with nlp.select_pipes(disable=["fritekst_place_names"]):
+        before = [[(e.start, e.end, e.label_) for e in d.ents] for d in nlp.pipe(texts)]
+    after = [[(e.start, e.end, e.label_) for e in d.ents] for d in nlp.pipe(texts)]
+    assert before != after, "the component changed nothing on these sentences"
+    for b, a in zip(before, after):
+        spans = {s[:2]: s[2] for s in a}
+        for start, end, label in b:
+            assert spans[start, end] in {label, "GPE"}
+        assert all(spans[s] == "GPE" for s in set(spans) - {s[:2] for s in b})
+
+
+def test_place_names_survive_serialisation(nlp, tmp_path):
+    comp = nlp.get_pipe("fritekst_place_names")
+    assert comp.is_place("Hemsedal") and comp.is_place("Kroatias") and not comp.is_place("Kari")
+    assert not comp.is_place("Sola"), "a municipality that is a common word is not listed"
+    nlp.to_disk(tmp_path / "p")
+    again = spacy.load(tmp_path / "p")
+    assert again.get_pipe("fritekst_place_names").places == comp.places

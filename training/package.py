@@ -3,12 +3,19 @@
 Adds what training cannot learn from the treebank:
 
 - tokenizer exceptions for Norwegian abbreviations missing from spaCy's ``nb``
-  defaults ("ift.", "pga.", "mht.", ...);
+  defaults ("ift.", "pga.", "mht.", ...), and three splits the treebank makes and the
+  ``nb`` defaults do not: a number range ("70-80" -> 70 - 80), a dash opening a
+  capitalised word ("-Økt oppfølging": the bullet lists of survey comments) and a
+  closing quote before a hyphenated suffix ("«Guitar Hero»-spillet");
 - the lemma exception table (Norsk Ordbank 2005 via spacy-lookups-data's
   ``nb_lemma_exc``, CC BY 4.0, plus ``training/domain_lemmas.tsv``) as the component
   ``fritekst_lemma_exceptions`` after the trainable lemmatizer;
 - ``fritekst_pos_lexicon`` after the morphologizer: open-class tags that Ordbank rules
   out for a form are re-decided among the tags it allows (``fritekst/nlp/pos_lexicon.py``);
+- ``fritekst_place_names`` after ``ner``: an entity that is a known place name is typed
+  GPE (``fritekst/nlp/place_names.py``; municipalities and counties from
+  ``fritekst/data/kommuner.txt`` that are neither common words nor first names, and the
+  countries and cities of ``training/place_names.txt``);
 - ``fritekst_final_period`` first: "2005." / "i." before a capitalised word become word
   + period (``fritekst/nlp/final_period.py``);
 - ``meta.json``: name, version, licence and attribution, data, training command
@@ -38,7 +45,22 @@ ABBREVIATIONS = [
     "osv.", "mv.", "m.m.", "o.l.", "kl.", "nr.", "stk.", "mnd.", "uke.", "avd.", "kap.", "ref.",
     "sml.", "ds.", "iflg.", "ifølge.", "mm.", "dgl.", "div.", "spes.", "forts.", "tom.", "fom.",
 ]
+#: Prefix and infix patterns added to spaCy's ``nb`` defaults (see the module docstring).
+EXTRA_PREFIXES = [r"-(?=[A-ZÆØÅÄÖÜ])"]
+EXTRA_INFIXES = [r"(?<=[0-9])[-–](?=[0-9])", r"(?<=\w)[»”\"](?=-\w)"]
 HERE = Path(__file__).resolve().parent
+
+
+def adjust_tokenizer(nlp: spacy.Language) -> None:
+    """Add ``ABBREVIATIONS`` as special cases and ``EXTRA_PREFIXES``/``EXTRA_INFIXES``."""
+    for abbr in ABBREVIATIONS:
+        for form in {abbr, abbr.capitalize()}:
+            if len(nlp.tokenizer(form)) != 1:
+                nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(
+        [*EXTRA_PREFIXES, *nlp.Defaults.prefixes]).search
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(
+        [*nlp.Defaults.infixes, *EXTRA_INFIXES]).finditer
 
 
 def load_table(path: Path | None) -> tuple[dict[str, dict[str, list[str]]], dict[str, set[str]]]:
@@ -62,6 +84,16 @@ def load_table(path: Path | None) -> tuple[dict[str, dict[str, list[str]]], dict
     return table, known
 
 
+def load_places() -> set[str]:
+    """Place names for ``fritekst_place_names`` (see the module docstring)."""
+    from fritekst.redact import load_lexicon
+
+    lex = load_lexicon()
+    world = [line.strip() for line in (HERE / "place_names.txt").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    return (set(lex.places) - lex.ambiguous_places | set(world)) - lex.first_names
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="Package a trained model as models/nb_fritekst")
     ap.add_argument("model", type=Path)
@@ -71,14 +103,12 @@ def main() -> None:
     args = ap.parse_args()
 
     nlp = spacy.load(args.model)
-    for abbr in ABBREVIATIONS:
-        for form in {abbr, abbr.capitalize()}:
-            if len(nlp.tokenizer(form)) != 1:
-                nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
+    adjust_tokenizer(nlp)
     comp = nlp.add_pipe("fritekst_lemma_exceptions", after="trainable_lemmatizer")
     comp.set_table(*load_table(args.lookups))
     nlp.add_pipe("fritekst_pos_lexicon", after="morphologizer")
     nlp.add_pipe("fritekst_final_period", first=True)
+    nlp.add_pipe("fritekst_place_names", after="ner").set_places(load_places())
 
     nlp.meta.update({
         "name": "fritekst",

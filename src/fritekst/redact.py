@@ -106,7 +106,10 @@ PLACEHOLDERS: dict[str, str] = {kind: f"[{kind}]" for kind in KINDS}
 NER_PERSON_LABELS: frozenset[str] = frozenset({"PER", "PERSON"})
 NER_PLACE_LABELS: frozenset[str] = frozenset({"LOC", "GPE_LOC", "GPE_ORG", "GPE"})
 
-#: Pipeline components worth running for redaction; all others are disabled.
+#: Pipeline components worth running for redaction; all others are disabled. That
+#: includes ``fritekst_place_names``: it would re-type a lone "Hole" or "Moss" tagged PER
+#: as a place, and Norwegian surnames are very often place names, so redaction keeps the
+#: NER's person reading (over-redacting a place beats leaking a name).
 _ENTITY_COMPONENTS: frozenset[str] = frozenset({"ner", "entity_ruler"})
 _NER_COMPONENTS: frozenset[str] = _ENTITY_COMPONENTS | {"tok2vec", "transformer", "senter", "morphologizer", "tagger", "attribute_ruler"}
 
