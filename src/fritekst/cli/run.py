@@ -27,6 +27,7 @@ def run(input_path: str, out_dir: str, year: int | None, codebook_path: str | No
     when they are not.
     """
     from fritekst.codebook import load_codebook
+    from fritekst.nlp.base import load_base
     from fritekst.report import write_reports
     from fritekst.summarize import write_summary
     from fritekst.tagging import tag_file
@@ -45,8 +46,9 @@ def run(input_path: str, out_dir: str, year: int | None, codebook_path: str | No
     for name in ("uketabell.xlsx", "uketabell.csv"):
         write_summary(tagged, out / name, by=("week",), codebook=codebook)
     click.echo(f"Weekly table -> {out / 'uketabell.xlsx'}, {out / 'uketabell.csv'}")
-    report_meta = write_reports(tagged, [out / "rapport.html", out / "rapport.md"],
-                                codebook=codebook, places=places)[0]
+    # the quotes are redacted with the same --base pipeline that tagged them
+    report_meta = write_reports(tagged, [out / "rapport.html", out / "rapport.md"], codebook=codebook,
+                                places=places, nlp=load_base(None if base == "auto" else base))[0]
     click.echo(f"Report -> {out / 'rapport.html'}, {out / 'rapport.md'} "
                f"({report_meta['counts']['n_quotes']} quotes, redacted: "
                f"{', '.join(report_meta['redactions']) or 'nothing found'})")
