@@ -195,6 +195,19 @@ def test_cli_html_redacts_by_default(tmp_path, tagged):
     assert any("telefon" in r for r in meta["redactions"])
 
 
+def test_cli_base_picks_the_redaction_pipeline(tmp_path, tagged):
+    out = tmp_path / "rapport.html"
+    result = CliRunner().invoke(main, ["report", str(tagged), "-o", str(out), "--base", "blank"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "912 34 567" not in html and "[TELEFON]" in html  # rules need no model
+    result = CliRunner().invoke(main, ["report", str(tagged), "-o", str(tmp_path / "r2.html"),
+                                       "--base", str(tmp_path / "finnes-ikke")])
+    assert result.exit_code == 1 and result.output.startswith("Error: ")
+    assert "finnes-ikke" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "r2.html").exists()
+
+
 def test_cli_markdown_no_redact(tmp_path, tagged):
     out = tmp_path / "rapport.md"
     result = CliRunner().invoke(main, ["report", str(tagged), "-o", str(out), "--no-redact"])
