@@ -39,14 +39,6 @@ RULER_NAME = "fritekst_codebook"
 NEGATION_NAME = "fritekst_negation"
 
 
-def _fresh_base(name: str | None) -> Language:
-    """A new (uncached) base pipeline, so adding components never changes a shared one."""
-    from fritekst.nlp.base import load_base
-
-    loader = getattr(load_base, "__wrapped__", load_base)
-    return loader(name)
-
-
 def add_components(nlp: Language, codebook: Codebook, *, span_key: str = DEFAULT_SPAN_KEY) -> Language:
     """Add (or re-initialise) the codebook ruler and negation on ``nlp``; return it.
 
@@ -119,8 +111,8 @@ class Tagger:
     """Tag comments with the codebook rules, negation and an optional classifier.
 
     Args:
-        nlp: a base pipeline to use. Without one, a fresh copy of
-            ``fritekst.nlp.base.load_base(base)`` gets the components added (``nlp.add_pipe``).
+        nlp: a base pipeline to use. Without one, a new copy from
+            ``fritekst.nlp.base.load_pipeline(base)`` gets the components added (``nlp.add_pipe``).
             A pipeline passed in is not modified unless it already has the components: the
             ruler and negation then run after it, outside its pipeline.
         codebook: a ``Codebook``, a path to one, or None for the packaged default.
@@ -145,7 +137,9 @@ class Tagger:
         self.span_key = span_key
         self._extra: list[Any] = []
         if nlp is None:
-            self.nlp = add_components(_fresh_base(base), self.codebook, span_key=span_key)
+            from fritekst.nlp.base import load_pipeline  # a new copy: a shared one is never changed
+
+            self.nlp = add_components(load_pipeline(base), self.codebook, span_key=span_key)
         elif RULER_NAME in nlp.pipe_names:
             self.nlp = add_components(nlp, self.codebook, span_key=span_key)
         else:

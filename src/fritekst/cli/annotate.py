@@ -126,7 +126,7 @@ def _rule_outputs(texts: list[str], codebook, base: str):  # noqa: ANN202
     from fritekst.nlp.base import load_base
     from fritekst.tagging import Tagger
 
-    nlp = load_base(None if base == "auto" else base)
+    nlp = load_base(base)
     tagger = Tagger(nlp=nlp, codebook=codebook, classifier=None)
     tagged = [tagger.tag_text(t) for t in texts]
     items = build_items(texts, rule_labels=[rule_labels_of(r) for r in tagged], nlp=nlp)

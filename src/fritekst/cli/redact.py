@@ -36,7 +36,7 @@ def redact(
     [ADRESSE] (and [STED] with --places). Tagged records keep their labels; mentions inside a redacted
     region are dropped and the others moved. Counts per type are printed to stderr.
     """
-    redactor = Redactor(load_base(None if base == "auto" else base), places=places)
+    redactor = Redactor(load_base(base), places=places)
     summary = redact_file(
         input_path, output, redactor=redactor, places=places, text_cols=text_cols or None
     )

@@ -29,7 +29,7 @@ def report(tagged: str, output: str, codebook_path: str | None, no_redact: bool,
     from fritekst.nlp.base import load_base
 
     codebook = load_codebook(codebook_path)
-    nlp = None if no_redact else load_base(None if base == "auto" else base)
+    nlp = None if no_redact else load_base(base)
     meta = write_report(
         tagged,
         output,

@@ -48,7 +48,7 @@ def run(input_path: str, out_dir: str, year: int | None, codebook_path: str | No
     click.echo(f"Weekly table -> {out / 'uketabell.xlsx'}, {out / 'uketabell.csv'}")
     # the quotes are redacted with the same --base pipeline that tagged them
     report_meta = write_reports(tagged, [out / "rapport.html", out / "rapport.md"], codebook=codebook,
-                                places=places, nlp=load_base(None if base == "auto" else base))[0]
+                                places=places, nlp=load_base(base))[0]
     click.echo(f"Report -> {out / 'rapport.html'}, {out / 'rapport.md'} "
                f"({report_meta['counts']['n_quotes']} quotes, redacted: "
                f"{', '.join(report_meta['redactions']) or 'nothing found'})")

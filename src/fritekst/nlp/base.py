@@ -58,9 +58,9 @@ def resolve_base(name: str | None = None) -> str:
     return name
 
 
-@lru_cache(maxsize=4)
-def load_base(name: str | None = None) -> Language:
-    """Load the base pipeline chosen by ``name`` (see module docstring). Cached per name."""
+def load_pipeline(name: str | None = None) -> Language:
+    """Load a new copy of the base pipeline chosen by ``name`` (not cached: for callers
+    that add components to it)."""
     target = resolve_base(name)
     if target == "blank":
         return spacy.blank("nb")
@@ -68,6 +68,17 @@ def load_base(name: str | None = None) -> Language:
         return spacy.load(target)
     except OSError as err:
         raise ModelError(f"cannot load Norwegian pipeline {target!r}: {err}") from None
+
+
+@lru_cache(maxsize=4)
+def _load_resolved(target: str) -> Language:
+    return load_pipeline(target)
+
+
+def load_base(name: str | None = None) -> Language:
+    """Load the base pipeline chosen by ``name`` (see module docstring), shared: cached per
+    resolved pipeline, so ``None``, ``"auto"`` and the path they resolve to are one copy."""
+    return _load_resolved(resolve_base(name))
 
 
 def pipeline_info(nlp: Language) -> dict[str, Any]:
