@@ -29,7 +29,7 @@ from typing import Iterable
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import ensure_path
 
 PLACES_FILE = "places.json"
@@ -48,51 +48,42 @@ class PlaceNames:
     def __init__(self, nlp: Language, name: str = "fritekst_place_names") -> None:
         self.nlp = nlp
         self.name = name
-        self.places: frozenset[str] = frozenset()
-        self.matcher = PhraseMatcher(nlp.vocab)
+        self.set_places(())
 
     def set_places(self, places: Iterable[str]) -> None:
         self.places = frozenset(p.strip() for p in places if p.strip())
+        # the listed names and their genitives ("Kroatias"): the one definition of a match
+        self._forms = self.places | {p + "s" for p in self.places if not p.endswith("s")}
         self.matcher = PhraseMatcher(self.nlp.vocab)
-        forms = sorted(self.places | {p + "s" for p in self.places if not p.endswith("s")})
-        self.matcher.add("GPE", list(self.nlp.tokenizer.pipe(forms)))
+        self.matcher.add("GPE", list(self.nlp.tokenizer.pipe(sorted(self._forms))))
 
     def is_place(self, text: str) -> bool:
         """Whether ``text`` (or ``text`` without a genitive -s) is a listed place."""
-        return text in self.places or (len(text) > 2 and text.endswith("s") and text[:-1] in self.places)
+        return text in self._forms
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.places:
             return doc
-        changed = False
-        ents = []
-        for ent in doc.ents:
-            if ent.label_ in RETYPED and self.is_place(ent.text):
-                ent = Span(doc, ent.start, ent.end, label="GPE", kb_id=ent.kb_id)
-                changed = True
-            ents.append(ent)
-        taken = {i for ent in ents for i in range(ent.start, ent.end)}
-        for span in spacy.util.filter_spans(self.matcher(doc, as_spans=True)):
-            if not taken.intersection(range(span.start, span.end)):
-                ents.append(span)
-                changed = True
-        if changed:
-            doc.ents = sorted(ents, key=lambda e: e.start)
+        matches = {(m.start, m.end): m for m in spacy.util.filter_spans(self.matcher(doc, as_spans=True))}
+        ents = [matches.pop((e.start, e.end)) if e.label_ in RETYPED and (e.start, e.end) in matches else e
+                for e in doc.ents]
+        taken = {i for e in doc.ents for i in range(e.start, e.end)}
+        added = [m for m in matches.values() if taken.isdisjoint(range(m.start, m.end))]
+        if added or ents != list(doc.ents):
+            doc.ents = sorted(ents + added, key=lambda e: e.start)
         return doc
 
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / PLACES_FILE).write_text(json.dumps(sorted(self.places), ensure_ascii=False, indent=0),
-                                        encoding="utf-8")
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "PlaceNames":
-        self.set_places(json.loads((ensure_path(path) / PLACES_FILE).read_text(encoding="utf-8")))
-        return self
-
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        return json.dumps(sorted(self.places), ensure_ascii=False).encode("utf-8")
+        return json.dumps(sorted(self.places), ensure_ascii=False, indent=0).encode("utf-8")
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "PlaceNames":
         self.set_places(json.loads(data.decode("utf-8")))
         return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / PLACES_FILE).write_bytes(self.to_bytes())
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "PlaceNames":
+        return self.from_bytes((ensure_path(path) / PLACES_FILE).read_bytes())
