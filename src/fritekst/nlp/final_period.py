@@ -35,12 +35,12 @@ def make_final_period(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 def _ends_sentence(doc: Doc, i: int) -> bool:
     """Whether token ``i`` is followed by nothing but space, or by a capitalised word
     (possibly after one quote or dash)."""
-    rest = [t for t in doc[i + 1 : i + 4] if not t.is_space]
-    if not rest:
-        return i + 1 >= len(doc) or all(t.is_space for t in doc[i + 1 :])
-    nxt = rest[0]
-    if nxt.text in _OPENERS and len(rest) > 1:
-        nxt = rest[1]
+    rest = (t for t in doc[i + 1 :] if not t.is_space)
+    nxt = next(rest, None)
+    if nxt is None:
+        return True
+    if nxt.text in _OPENERS:
+        nxt = next(rest, nxt)
     return nxt.text[:1].isupper() and nxt.is_alpha
 
 
