@@ -252,6 +252,23 @@ def test_tagger_does_not_modify_a_pipeline_passed_in() -> None:
     assert "fritekst_codebook" in tagger.meta()["pipeline"]["components"]
 
 
+def test_tag_file_shares_a_cached_pipeline_without_changing_it(tmp_path) -> None:
+    """`fritekst run` tags and redacts with one load_base copy: tagging must not add to it."""
+    from fritekst.nlp.base import load_base
+    from fritekst.tagging import tag_file
+
+    src = tmp_path / "svar.csv"
+    src.write_text("id;uke;kommentar\n1;12;Brukerne får ikke tak i hasj, men mer GHB i omløp.\n"
+                   "2;12;Vi har åpnet et lavterskeltilbud med matutdeling.\n", encoding="utf-8")
+    nlp = load_base("auto")
+    names = list(nlp.pipe_names)
+    shared = tag_file(src, tmp_path / "a.jsonl", nlp=nlp, use_classifier=False, year=2020)
+    own = tag_file(src, tmp_path / "b.jsonl", base="auto", use_classifier=False, year=2020)
+    assert nlp.pipe_names == names and "fritekst_codebook" not in names
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    assert shared["pipeline"]["name"] == own["pipeline"]["name"]
+
+
 def test_meta_names_pipeline_and_codebook(blank_tagger: Tagger) -> None:
     meta = blank_tagger.meta()
     cb = load_codebook()

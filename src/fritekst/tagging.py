@@ -229,6 +229,7 @@ def tag_file(
     codebook: Codebook | None = None,
     base: str | None = "auto",
     use_classifier: bool = True,
+    nlp: Language | None = None,
     **columns: Any,
 ) -> dict[str, Any]:
     """Read a survey export, tag every comment and write the result atomically.
@@ -238,6 +239,8 @@ def tag_file(
     ``fritekst.read.read_comments`` (``text_col``, ``id_col``, ``week_col``,
     ``region_col``, ``question_col``, ``year``). Writes ``<output>.meta.json`` and
     returns that metadata (pipeline, codebook, classifier, counts, warnings).
+    ``nlp``, when given, is the base pipeline to tag with (``base`` is then unused); it is
+    not modified (see :class:`Tagger`), so a cached ``load_base`` copy can be shared.
     """
     from fritekst.errors import InputError
     from fritekst.read import read_comments
@@ -253,7 +256,7 @@ def tag_file(
         from fritekst.classify import load_classifier
 
         classifier = load_classifier()
-    tagger = Tagger(codebook=codebook, classifier=classifier, base=base)
+    tagger = Tagger(nlp, codebook=codebook, classifier=classifier, base=base)
     counts = {"comments": 0, "with_labels": 0}
 
     def records() -> Iterator[TaggedRecord]:

@@ -35,8 +35,10 @@ def run(input_path: str, out_dir: str, year: int | None, codebook_path: str | No
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     codebook = load_codebook(codebook_path)
+    # one copy of the --base pipeline tags the comments and redacts the report's quotes
+    nlp = load_base(base)
     tagged = out / "tagged.jsonl"
-    meta = tag_file(input_path, tagged, codebook=codebook, base=base,
+    meta = tag_file(input_path, tagged, codebook=codebook, nlp=nlp,
                     use_classifier=not no_classifier, year=year)
     for warning in meta["warnings"]:
         click.echo(f"Warning: {warning}", err=True)
@@ -46,9 +48,8 @@ def run(input_path: str, out_dir: str, year: int | None, codebook_path: str | No
     for name in ("uketabell.xlsx", "uketabell.csv"):
         write_summary(tagged, out / name, by=("week",), codebook=codebook)
     click.echo(f"Weekly table -> {out / 'uketabell.xlsx'}, {out / 'uketabell.csv'}")
-    # the quotes are redacted with the same --base pipeline that tagged them
     report_meta = write_reports(tagged, [out / "rapport.html", out / "rapport.md"], codebook=codebook,
-                                places=places, nlp=load_base(base))[0]
+                                places=places, nlp=nlp)[0]
     click.echo(f"Report -> {out / 'rapport.html'}, {out / 'rapport.md'} "
                f"({report_meta['counts']['n_quotes']} quotes, redacted: "
                f"{', '.join(report_meta['redactions']) or 'nothing found'})")
