@@ -389,6 +389,24 @@ def test_keep_table_with_pipeline(text: str) -> None:
     assert result.text == text
 
 
+# Surnames that are also Norwegian words ("berg", "haug", "strand"), inside a sentence:
+# capitalised there, they are names, and a lone one must not leak into a published quote.
+MID_SENTENCE_SURNAMES: list[tuple[str, str]] = [
+    ("Vi snakket med Berg i går om saken.", "Berg"),
+    ("Hun ringte Haugen, som er ny leder.", "Haugen"),
+    ("Det var Strand som ringte.", "Strand"),
+]
+
+
+@needs_pipeline
+@pytest.mark.parametrize(("text", "surname"), MID_SENTENCE_SURNAMES)
+def test_lone_surname_that_is_a_common_word_is_redacted_inside_a_sentence(text: str, surname: str) -> None:
+    from fritekst.nlp.base import load_base
+
+    result = redact_text(text, nlp=load_base("fritekst"))
+    assert surname not in result.text and result.counts["NAVN"] == 1
+
+
 # ----------------------------------------------------------------------------------------
 # CLI
 # ----------------------------------------------------------------------------------------

@@ -634,8 +634,12 @@ class Redactor:
             return False  # "Stengte tilbud", "Naloksonspray deles ut": a capitalised common word
         if len(ent) == 1:
             kind = lex.name_kind(ent.text)
-            if kind is None and self._lemma_table is not None and self._lemma_table.knows(ent.text):
-                return False  # "Høyere priser" at the start of a line: a common word, not a name
+            if (kind is None and self._lemma_table is not None and self._lemma_table.knows(ent.text)
+                    and _sentence_initial(ent[0])):
+                # "Høyere priser" at the start of a line: a common word, not a name. Inside a
+                # sentence a capitalised "Berg" or "Haugen" is a name (UD dev: 124 such PER
+                # entities are names, 26 are not).
+                return False
             cue = ent.start > 0 and ent.doc[ent.start - 1].lower_ in lex.name_cues
             if kind == "ambiguous" and not cue:
                 return False  # "Liv og helse": the same rule as for the gazetteer
