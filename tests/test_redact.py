@@ -140,6 +140,10 @@ PII_CASES: list[tuple[str, str]] = [
     # cue word + unknown capitalised word
     ("Fastlegen Bjørnstad var ikke tilgjengelig.", "Fastlegen [NAVN] var ikke tilgjengelig."),
     ("Pasienten Zlatan ble sendt hjem.", "Pasienten [NAVN] ble sendt hjem."),
+    # a comment or signature in capitals
+    ("Kontaktperson: ERIK JOHANSEN, tlf 912 34 567", "Kontaktperson: [NAVN], tlf [TELEFON]"),
+    ("HILSEN ANNE-LISE BAKKE-HANSEN", "HILSEN [NAVN]"),
+    ("MER HASJ I OMLØP. STEINAR SIER AT PRISENE HAR GÅTT NED.", "MER HASJ I OMLØP. [NAVN] SIER AT PRISENE HAR GÅTT NED."),
     # bank account numbers (valid mod-11 check digit), written three ways
     (f"Pengene ble satt inn på konto {ACCOUNT_DOTTED}.", "Pengene ble satt inn på konto [KONTONUMMER]."),
     (f"Kontonummer {ACCOUNT_SPACED} til brukeren.", "Kontonummer [KONTONUMMER] til brukeren."),
@@ -170,6 +174,7 @@ KEEP_CASES: list[str] = [
     "Per uke kommer det 20 personer. Dag og natt er like.",
     "Mai var en rolig måned, og i juni kom fredag-tilbudet tilbake.",
     "Liv og helse er viktigst nå.",
+    "LIV OG HELSE ER VIKTIGST NÅ. NAV OG LAR FØLGER OPP.",
     "Trøndelag og Vestlandet melder om mindre tørke.",
     "Uke 12-13 var det stengt; uke 14 åpnet vi igjen.",
     "Buprenorfin, Buvidal og Suboxone deles ut for 7 dager.",

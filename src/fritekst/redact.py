@@ -29,7 +29,9 @@ NAVN           ``[NAVN]``        the pipeline's NER (``PER`` entities) when the 
                                  Nordmann``); a capitalised word after a cue word
                                  (``brukeren Per``, ``fastlegen Hansen``, ``hilsen Liv``).
                                  First names that are also common words (``Per``, ``Liv``,
-                                 ``Dag``) need a surname or a cue word.
+                                 ``Dag``) need a surname or a cue word. In capitals
+                                 (``ERIK JOHANSEN``) only unambiguous first names count,
+                                 with up to two surnames after them.
 STED           ``[STED]``        only with ``places=True``: Norwegian municipality, county
                                  and town names (``data/kommuner.txt``), a capitalised word
                                  before ``kommune``, and the NER's place entities
@@ -71,6 +73,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from spacy.lang.nb.stop_words import STOP_WORDS as NB_STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -645,6 +648,12 @@ class Redactor:
                 return False  # "Liv og helse": the same rule as for the gazetteer
         return True
 
+    def _caps_surname(self, word: str) -> bool:
+        """Whether a lower-cased word in capitals may be a surname after a first name."""
+        if word in NB_STOP_WORDS:
+            return False
+        return self._lemma_table is None or self._lemma_table.classes(word) <= {"noun"}
+
     def _protected(self, doc: Doc) -> set[int]:
         protected: set[int] = set()
         for matcher in (self._keep_lower, self._keep_orth):
@@ -664,6 +673,18 @@ class Redactor:
         i = 0
         while i < n:
             tok = doc[i]
+            if i not in protected and _all_caps(tok) and lex.name_kind(tok.text.title()) == "name":
+                # "ERIK JOHANSEN": a first name in capitals (never an ambiguous one: "LIV"),
+                # with up to two surnames in capitals after it; in a comment written in
+                # capitals ("ERIK MELDER OM ..."), a function word or a word known as other
+                # than a noun ends the name
+                j = i + 1
+                while (j < n and j - i <= 2 and j not in protected and doc[j - 1].whitespace_
+                       and _all_caps(doc[j], 2) and self._caps_surname(doc[j].lower_)):
+                    j += 1
+                yield i, j, "NAVN"
+                i = j
+                continue
             if i in protected or not _capitalised(tok):
                 i += 1
                 continue
@@ -716,6 +737,12 @@ def _capitalised(tok: Token) -> bool:
         and not t.isupper()
         and all(ch.isalpha() or ch in "-'" for ch in t)
     )
+
+
+def _all_caps(tok: Token, min_len: int = 3) -> bool:
+    """A word in capitals only (``ERIK``, ``BAKKE-HANSEN``), at least ``min_len`` long."""
+    t = tok.text
+    return len(t) >= min_len and t.isupper() and t[0].isalpha() and all(ch.isalpha() or ch in "-'" for ch in t)
 
 
 def _surname_like(tok: Token) -> bool:
