@@ -412,6 +412,25 @@ def test_lone_surname_that_is_a_common_word_is_redacted_inside_a_sentence(text: 
     assert surname not in result.text and result.counts["NAVN"] == 1
 
 
+# First names in lower case: only with the pipeline, whose Norsk Ordbank table tells a
+# name ("kari", a noun only) from a word ("tone", "trine": also verbs).
+LOWER_CASE_NAMES: list[tuple[str, str]] = [
+    ("snakket med kari nordmann om dette", "snakket med [NAVN] om dette"),
+    ("hilsen ola", "hilsen [NAVN]"),
+    ("kari sa at hun ville komme tilbake", "[NAVN] sa at hun ville komme tilbake"),
+    ("det var tone i stemmen, og per uke kommer det færre", "det var tone i stemmen, og per uke kommer det færre"),
+]
+
+
+@needs_pipeline
+@pytest.mark.parametrize(("text", "expected"), LOWER_CASE_NAMES)
+def test_lower_case_first_names_with_pipeline(text: str, expected: str) -> None:
+    from fritekst.nlp.base import load_base
+
+    assert redact_text(text, nlp=load_base("fritekst")).text == expected
+    assert redact_text(text, nlp=spacy.blank("nb")).text == text  # no word table: left alone
+
+
 # ----------------------------------------------------------------------------------------
 # CLI
 # ----------------------------------------------------------------------------------------

@@ -31,7 +31,10 @@ NAVN           ``[NAVN]``        the pipeline's NER (``PER`` entities) when the 
                                  First names that are also common words (``Per``, ``Liv``,
                                  ``Dag``) need a surname or a cue word. In capitals
                                  (``ERIK JOHANSEN``) only unambiguous first names count,
-                                 with up to two surnames after them.
+                                 with up to two surnames after them; so in lower case
+                                 (``kari nordmann``), and only with the pipeline's Norsk
+                                 Ordbank table: a first name that is also a word
+                                 (``tone``, ``trine``) is left alone.
 STED           ``[STED]``        only with ``places=True``: Norwegian municipality, county
                                  and town names (``data/kommuner.txt``), a capitalised word
                                  before ``kommune``, and the NER's place entities
@@ -648,6 +651,18 @@ class Redactor:
                 return False  # "Liv og helse": the same rule as for the gazetteer
         return True
 
+    def _lower_first_name(self, tok: Token) -> bool:
+        """A lower-case unambiguous first name ("kari", "ola") that is not also a word.
+
+        Needs the pipeline's Norsk Ordbank table, which lists first names as nouns only:
+        "tone" (also a verb) or "rune" (also an adjective form) are words, and the
+        ambiguous names ("per", "liv", "dag") never count in lower case.
+        """
+        t = tok.text
+        if self._lemma_table is None or len(t) < 3 or not (t.isalpha() and t.islower()) or t in NB_STOP_WORDS:
+            return False
+        return self.lexicon.name_kind(t.title()) == "name" and self._lemma_table.classes(t) <= {"noun"}
+
     def _caps_surname(self, word: str) -> bool:
         """Whether a lower-cased word in capitals may be a surname after a first name."""
         if word in NB_STOP_WORDS:
@@ -681,6 +696,16 @@ class Redactor:
                 j = i + 1
                 while (j < n and j - i <= 2 and j not in protected and doc[j - 1].whitespace_
                        and _all_caps(doc[j], 2) and self._caps_surname(doc[j].lower_)):
+                    j += 1
+                yield i, j, "NAVN"
+                i = j
+                continue
+            if i not in protected and self._lower_first_name(tok):
+                # "snakket med kari nordmann": a first name in lower case that is no
+                # Norwegian word, with up to two lower-case surnames after it
+                j = i + 1
+                while (j < n and j - i <= 2 and j not in protected and doc[j - 1].whitespace_
+                       and doc[j].is_lower and doc[j].is_alpha and self._caps_surname(doc[j].lower_)):
                     j += 1
                 yield i, j, "NAVN"
                 i = j
