@@ -116,6 +116,22 @@ def test_negated_mention_is_never_highlighted(context):
                     assert not q.text.startswith("Ingen melder om overdoser")
 
 
+def test_shares_are_rounded_once(codebook, tmp_path):
+    """3 of 76 answers is 3.947 %: "3,9 %" in the report, 0.0395 in the written table."""
+    from report_samples import make_record
+
+    from fritekst.summarize import write_summary
+
+    text = "Flere overdoser i helgen."
+    recs = [make_record(i, text, [("overdoser", "bekymring:overdose", None, False)] if i < 3 else [],
+                        "2020-W16", "Østlandet", "bekymring") for i in range(76)]
+    md = render_report(build_report(recs, codebook=codebook, redact=False), "md")
+    row = next(line for line in md.splitlines() if line.startswith("| Overdoser"))
+    assert "3,9 % (n=3; 1,4–11,0)" in row  # Wilson 95 %: 0.01353–0.11000
+    table = write_summary(write_tagged(tmp_path / "t.jsonl", recs), tmp_path / "t.csv", codebook=codebook)
+    assert table.set_index("label").loc["bekymring:overdose", "share"] == 0.0395
+
+
 def test_small_n_marked(codebook):
     recs = sample_records({"2020-W26": 12, "2020-W28": 6})
     html = render_report(build_report(recs, codebook=codebook, redact=False), "html")

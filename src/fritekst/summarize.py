@@ -128,7 +128,8 @@ def summarize(
         One row per group and codebook label with the columns ``week``, [``region``],
         [``question``], ``label``, ``n_answers``, ``n``, ``share``, ``ci_low``, ``ci_high``,
         ``change_pp``, ``small_n``. Groups are sorted (weeks chronologically), labels in
-        codebook order. ``share``/``ci_*`` are rounded to 4 decimals, ``change_pp`` to 2.
+        codebook order. Values are exact; ``rounded`` gives the copy that
+        ``write_summary`` writes (``share``/``ci_*`` to 4 decimals, ``change_pp`` to 2).
 
     Raises:
         InputError: for bad grouping keys or an unknown family.
@@ -197,11 +198,21 @@ def summarize(
             "small_n": "bool",
         }
     )
-    for col in ("share", "ci_low", "ci_high"):
-        df[col] = df[col].round(4)
-    df["change_pp"] = df["change_pp"].round(2)
     df.attrs["unknown_labels"] = sorted(unknown_labels)
     return df
+
+
+def rounded(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy for writing out: ``share``/``ci_*`` to 4 decimals, ``change_pp`` to 2.
+
+    Only written tables are rounded: a report that formats an already rounded share again
+    would round twice (3/76 = 3.947 % -> 0.0395 -> "4,0 %" instead of "3,9 %").
+    """
+    out = df.copy()
+    for col in ("share", "ci_low", "ci_high"):
+        out[col] = out[col].round(4)
+    out["change_pp"] = out["change_pp"].round(2)
+    return out
 
 
 def write_summary(
@@ -228,7 +239,7 @@ def write_summary(
     table_suffix = Path(out_path).suffix.lower()
     if table_suffix not in (".csv", ".xlsx", ".md"):
         raise InputError(f"{out_path}: output must end in .csv, .xlsx or .md")
-    df = summarize(read_tagged(tagged_path), by=keys, codebook=codebook, family=family)
+    df = rounded(summarize(read_tagged(tagged_path), by=keys, codebook=codebook, family=family))
     meta = {
         "kind": "summary",
         "input": str(tagged_path),
