@@ -395,6 +395,32 @@ def test_long_xlsx_float_ids_and_date_cells(tmp_path: Path) -> None:
     assert result.skipped_empty == 1
 
 
+def test_title_rows_above_the_header_are_skipped_and_reported(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "tittel.xlsx", {"Ark1": [
+        ["Korona og rus – eksport uke 28"],
+        [],
+        ["Respondent", "Uke", "Landsdel", "Kommentar"],
+        [11, "uke 28 2020", "Nord-Norge", "Mer hasj og GHB i omløp."],
+        [12, "uke 28 2020", "Vestlandet", "Vi har startet med matutdeling."],
+    ]})
+    result = read_comments(path)
+    assert [(c.id, c.week, c.region) for c in result.comments] == [
+        ("11", "2020-W28", "Nord-Norge"), ("12", "2020-W28", "Vestlandet")]
+    assert result.columns["text"] == "Kommentar"
+    assert any("header is row 3" in w and "'Korona og rus – eksport uke 28'" in w for w in result.warnings)
+    # the same in a semicolon CSV: the title line must not hide the delimiter either
+    csv_path = write_bytes(tmp_path / "tittel.csv", "Eksport uke 28\n\nid;uke;kommentar\n1;28;Mer hasj, mindre kokain\n", "utf-8")
+    result = read_comments(csv_path, year=2020)
+    assert [(c.id, c.week, c.text) for c in result.comments] == [("1", "2020-W28", "Mer hasj, mindre kokain")]
+
+
+def test_one_column_export_under_a_question_header_is_not_a_title(tmp_path: Path) -> None:
+    text = "Hva bekymrer dere mest nå?\nMer hasj, mindre kokain\nFærre brukere på dagsenteret\n"
+    result = read_comments(write_bytes(tmp_path / "a.csv", text, "utf-8"))
+    assert [c.text for c in result.comments] == ["Mer hasj, mindre kokain", "Færre brukere på dagsenteret"]
+    assert not result.warnings
+
+
 # --------------------------------------------------------------------------------------
 # JSONL
 # --------------------------------------------------------------------------------------

@@ -823,10 +823,13 @@ def _sniff_delimiter(text: str) -> str:
             recs = [r for r in _parse_csv(text, d, limit=200) if any(c.strip() for c in r)]
         except csv.Error:
             continue
-        if not recs or len(recs[0]) < 2:
+        if not recs:
             continue
-        width = len(recs[0])
-        body = recs[1:] or recs
+        at = _header_index([(i, r) for i, r in enumerate(recs)])  # below a title line
+        if len(recs[at]) < 2:
+            continue
+        width = len(recs[at])
+        body = recs[at + 1:] or recs[at:]
         agree = sum(len(r) == width for r in body) / len(body)
         scores[d] = (agree, width)
     if not scores:
@@ -861,15 +864,17 @@ def _load_csv(text: str, name: str) -> _Table:
 def _table_from_rows(
     numbered: list[tuple[int, list[Any]]], name: str, fmt: str
 ) -> _Table:
-    """Header = the first non-blank row; rows padded to the header's width."""
+    """Header = the first non-blank row, or the header row below a title; rows padded to the header's width."""
     if not numbered:
         raise InputError(f"{name}: the file is empty")
-    _, raw_header = numbered[0]
+    at = _header_index(numbered)
+    header_row, raw_header = numbered[at]
     header = _unique_header([_plain(h) for h in raw_header])
     width = len(header)
     rows: list[tuple[int, list[Any]]] = []
     overflow = 0
-    for row_no, cells in numbered[1:]:
+    skipped_title = [numbered[i][0] for i in range(at)]
+    for row_no, cells in numbered[at + 1:]:
         cells = list(cells)
         if len(cells) > width:
             if any(not _is_blank(c) for c in cells[width:]):
@@ -878,12 +883,51 @@ def _table_from_rows(
         cells.extend([None] * (width - len(cells)))
         rows.append((row_no, cells))
     table = _Table(header=header, rows=rows, format=fmt)
+    if skipped_title:
+        above = ", ".join(str(r) for r in skipped_title)
+        table.warnings.append(
+            f"{name}: the header is row {header_row}; row{'s' if len(skipped_title) > 1 else ''} "
+            f"{above} above it (a title: {_first_cell(numbered[0][1])!r}) "
+            f"{'were' if len(skipped_title) > 1 else 'was'} skipped"
+        )
     if overflow:
         table.warnings.append(
             f"{name}: {overflow} rows have more cells than the header; the extra cells "
             f"were ignored"
         )
     return table
+
+
+#: How far down a header row below a title is looked for.
+HEADER_SEARCH_ROWS = 10
+
+
+def _known_headers(cells: list[Any]) -> int:
+    """How many cells of a row are column names that fritekst recognises ("Uke", "Kommentar")."""
+    known = {s for synonyms in HEADER_SYNONYMS.values() for s in synonyms}
+    return sum(_norm_header(_plain(c)) in known for c in cells)
+
+
+def _header_index(numbered: list[tuple[int, list[Any]]]) -> int:
+    """Where the header is: the first row, unless that row is a title (one filled cell, no
+    known column name) and the first row of several cells, within the first few rows,
+    names a known column.
+
+    Exports from survey tools and hand-made workbooks often start with a title line
+    ("Korona og rus – eksport uke 28") and a blank row before the real header.
+    """
+    first = numbered[0][1]
+    if _known_headers(first) or sum(not _is_blank(c) for c in first) > 1:
+        return 0
+    for k, (_, cells) in enumerate(numbered[1:HEADER_SEARCH_ROWS], start=1):
+        if sum(not _is_blank(c) for c in cells) > 1:
+            # the first row of several cells: the header if it names a known column
+            return k if _known_headers(cells) else 0
+    return 0
+
+
+def _first_cell(cells: list[Any]) -> str:
+    return next((_plain(c) for c in cells if not _is_blank(c)), "")
 
 
 def _unique_header(names: list[str]) -> list[str]:
