@@ -414,6 +414,17 @@ def test_title_rows_above_the_header_are_skipped_and_reported(tmp_path: Path) ->
     assert [(c.id, c.week, c.text) for c in result.comments] == [("1", "2020-W28", "Mer hasj, mindre kokain")]
 
 
+def test_excel_sep_line_names_the_delimiter(tmp_path: Path) -> None:
+    """Excel writes "sep=;" as line 1: it is the delimiter, not a title, and errors keep line numbers."""
+    path = write_bytes(tmp_path / "a.csv", "sep=,\nuke,kommentar\n28,\"Mer hasj; mindre kokain\"\nx,Tekst\n", "utf-8")
+    with pytest.raises(InputError, match=r"row 4.*'x'"):
+        read_comments(path, year=2020)
+    path.write_text("sep=,\nuke,kommentar\n28,\"Mer hasj; mindre kokain\"\n", encoding="utf-8")
+    result = read_comments(path, year=2020)
+    assert [(c.id, c.week, c.text) for c in result.comments] == [("1", "2020-W28", "Mer hasj; mindre kokain")]
+    assert not result.warnings
+
+
 def test_one_column_export_under_a_question_header_is_not_a_title(tmp_path: Path) -> None:
     text = "Hva bekymrer dere mest nå?\nMer hasj, mindre kokain\nFærre brukere på dagsenteret\n"
     result = read_comments(write_bytes(tmp_path / "a.csv", text, "utf-8"))

@@ -848,13 +848,16 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _load_csv(text: str, name: str) -> _Table:
-    delimiter = _sniff_delimiter(text)
+    # Excel's "sep=;" first line names the delimiter; it is not a row of the table
+    hint = re.match(r"\ufeff?sep=(.)[ \t]*\r?\n", text)
+    delimiter = hint.group(1) if hint else _sniff_delimiter(text)
     try:
-        records = _parse_csv(text, delimiter)
+        records = _parse_csv(text[hint.end():] if hint else text, delimiter)
     except csv.Error as err:
         raise InputError(f"{name}: cannot parse CSV ({err})") from None
+    first = 2 if hint else 1  # row numbers stay the file's line numbers
     numbered: list[tuple[int, list[Any]]] = [
-        (i, rec) for i, rec in enumerate(records, start=1) if any(c.strip() for c in rec)
+        (i, rec) for i, rec in enumerate(records, start=first) if any(c.strip() for c in rec)
     ]
     table = _table_from_rows(numbered, name, "csv")
     table.delimiter = delimiter
