@@ -333,6 +333,12 @@ def read_comments(
                         question=question or None, row=row_no)
             )
 
+    if "week" not in columns and "date" not in columns and result.comments:
+        found = ", ".join(repr(h) for h in header)
+        result.warnings.append(
+            f"{name}: no week or date column recognised (columns found: {found}); every "
+            f"answer counts as week 'ukjent': name a week or date column with --week-col"
+        )
     if not wide and "id" in columns:
         seen: set[str] = set()
         dups = 0
