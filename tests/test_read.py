@@ -406,7 +406,7 @@ def test_title_rows_above_the_header_are_skipped_and_reported(tmp_path: Path) ->
     assert [(c.id, c.week, c.region) for c in result.comments] == [
         ("11", "2020-W28", "Nord-Norge"), ("12", "2020-W28", "Vestlandet")]
     assert result.columns["text"] == "Kommentar"
-    assert any("header is row 3" in w and "'Korona og rus – eksport uke 28'" in w for w in result.warnings)
+    assert any("header is row 3" in w and "(row 1: 'Korona og rus – eksport uke 28')" in w for w in result.warnings)
     # the same in a semicolon CSV: the title line must not hide the delimiter either
     csv_path = write_bytes(tmp_path / "tittel.csv", "Eksport uke 28\n\nid;uke;kommentar\n1;28;Mer hasj, mindre kokain\n", "utf-8")
     result = read_comments(csv_path, year=2020)

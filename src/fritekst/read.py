@@ -831,7 +831,7 @@ def _sniff_delimiter(text: str) -> str:
             continue
         if not recs:
             continue
-        at = _header_index([(i, r) for i, r in enumerate(recs)])  # below a title line
+        at = _header_index(list(enumerate(recs)))  # the header may be below a title line
         if len(recs[at]) < 2:
             continue
         width = len(recs[at])
@@ -893,11 +893,10 @@ def _table_from_rows(
         rows.append((row_no, cells))
     table = _Table(header=header, rows=rows, format=fmt)
     if skipped_title:
-        above = ", ".join(str(r) for r in skipped_title)
+        rows_above = ("row " if len(skipped_title) == 1 else "rows ") + ", ".join(map(str, skipped_title))
         table.warnings.append(
-            f"{name}: the header is row {header_row}; row{'s' if len(skipped_title) > 1 else ''} "
-            f"{above} above it (a title: {_first_cell(numbered[0][1])!r}) "
-            f"{'were' if len(skipped_title) > 1 else 'was'} skipped"
+            f"{name}: the header is row {header_row}; the title above it was skipped "
+            f"({rows_above}: {_first_cell(numbered[0][1])!r})"
         )
     if overflow:
         table.warnings.append(
@@ -911,10 +910,12 @@ def _table_from_rows(
 HEADER_SEARCH_ROWS = 10
 
 
+_KNOWN_HEADERS = frozenset(s for synonyms in HEADER_SYNONYMS.values() for s in synonyms)
+
+
 def _known_headers(cells: list[Any]) -> int:
     """How many cells of a row are column names that fritekst recognises ("Uke", "Kommentar")."""
-    known = {s for synonyms in HEADER_SYNONYMS.values() for s in synonyms}
-    return sum(_norm_header(_plain(c)) in known for c in cells)
+    return sum(_norm_header(_plain(c)) in _KNOWN_HEADERS for c in cells)
 
 
 def _header_index(numbered: list[tuple[int, list[Any]]]) -> int:

@@ -31,9 +31,9 @@ NAVN           ``[NAVN]``        the pipeline's NER (``PER`` entities) when the 
                                  First names that are also common words (``Per``, ``Liv``,
                                  ``Dag``) need a surname or a cue word. In capitals
                                  (``ERIK JOHANSEN``) only unambiguous first names count,
-                                 with up to two surnames after them; so in lower case
-                                 (``kari nordmann``), and only with the pipeline's Norsk
-                                 Ordbank table: a first name that is also a word
+                                 with up to two surnames after them. The same in lower
+                                 case (``kari nordmann``), but only with the pipeline's
+                                 Norsk Ordbank table: a first name that is also a word
                                  (``tone``, ``trine``) is left alone.
 STED           ``[STED]``        only with ``places=True``: Norwegian municipality, county
                                  and town names (``data/kommuner.txt``), a capitalised word
@@ -663,8 +663,8 @@ class Redactor:
             return False
         return self.lexicon.name_kind(t.title()) == "name" and self._lemma_table.classes(t) <= {"noun"}
 
-    def _caps_surname(self, word: str) -> bool:
-        """Whether a lower-cased word in capitals may be a surname after a first name."""
+    def _may_be_surname(self, word: str) -> bool:
+        """Whether a lower-cased word may be a surname after a first name in capitals or lower case."""
         if word in NB_STOP_WORDS:
             return False
         return self._lemma_table is None or self._lemma_table.classes(word) <= {"noun"}
@@ -688,24 +688,18 @@ class Redactor:
         i = 0
         while i < n:
             tok = doc[i]
-            if i not in protected and _all_caps(tok) and lex.name_kind(tok.text.title()) == "name":
-                # "ERIK JOHANSEN": a first name in capitals (never an ambiguous one: "LIV"),
-                # with up to two surnames in capitals after it; in a comment written in
-                # capitals ("ERIK MELDER OM ..."), a function word or a word known as other
-                # than a noun ends the name
+            more = None  # which words may follow a first name in capitals or lower case
+            if i not in protected:
+                if _all_caps(tok) and lex.name_kind(tok.text.title()) == "name":
+                    more = lambda t: _all_caps(t, 2)  # noqa: E731  "ERIK JOHANSEN"; never "LIV"
+                elif self._lower_first_name(tok):
+                    more = lambda t: t.is_lower and t.is_alpha  # noqa: E731  "kari nordmann"
+            if more is not None:
+                # up to two surnames; a function word or a word known as other than a noun
+                # ends the name (a comment in capitals: "ERIK MELDER OM ...")
                 j = i + 1
                 while (j < n and j - i <= 2 and j not in protected and doc[j - 1].whitespace_
-                       and _all_caps(doc[j], 2) and self._caps_surname(doc[j].lower_)):
-                    j += 1
-                yield i, j, "NAVN"
-                i = j
-                continue
-            if i not in protected and self._lower_first_name(tok):
-                # "snakket med kari nordmann": a first name in lower case that is no
-                # Norwegian word, with up to two lower-case surnames after it
-                j = i + 1
-                while (j < n and j - i <= 2 and j not in protected and doc[j - 1].whitespace_
-                       and doc[j].is_lower and doc[j].is_alpha and self._caps_surname(doc[j].lower_)):
+                       and more(doc[j]) and self._may_be_surname(doc[j].lower_)):
                     j += 1
                 yield i, j, "NAVN"
                 i = j
