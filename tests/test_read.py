@@ -406,11 +406,35 @@ def test_title_rows_above_the_header_are_skipped_and_reported(tmp_path: Path) ->
     assert [(c.id, c.week, c.region) for c in result.comments] == [
         ("11", "2020-W28", "Nord-Norge"), ("12", "2020-W28", "Vestlandet")]
     assert result.columns["text"] == "Kommentar"
-    assert any("header is row 3" in w and "(row 1: 'Korona og rus – eksport uke 28')" in w for w in result.warnings)
+    assert any("header is row 3; skipped row 1" in w and "'Korona og rus – eksport uke 28'" in w for w in result.warnings)
     # the same in a semicolon CSV: the title line must not hide the delimiter either
     csv_path = write_bytes(tmp_path / "tittel.csv", "Eksport uke 28\n\nid;uke;kommentar\n1;28;Mer hasj, mindre kokain\n", "utf-8")
     result = read_comments(csv_path, year=2020)
     assert [(c.id, c.week, c.text) for c in result.comments] == [("1", "2020-W28", "Mer hasj, mindre kokain")]
+
+
+def test_group_headings_above_the_header_are_skipped(tmp_path: Path) -> None:
+    """A row of headings over merged cells ("Bakgrunn", "Fritekst") above a wide export's header."""
+    q1, q2 = "Hva bekymrer dere mest nå?", "Hvilke tiltak har kommunen satt i gang?"
+    path = write_xlsx(tmp_path / "grupper.xlsx", {"Ark1": [
+        ["Bakgrunn", None, None, "Fritekst", None],
+        ["Respondent", "Uke", "Landsdel", q1, q2],
+        [1, "uke 28 2020", "Nord-Norge", "Mer hasj og GHB i omløp.", "Matutdeling i døren"],
+        [2, "uke 28 2020", "Vestlandet", "Brukerne er ensomme.", "-"],
+    ]})
+    result = read_comments(path)
+    assert result.layout == "wide" and result.questions == [q1, q2]
+    assert [(c.id, c.week, c.region) for c in result.comments] == [
+        ("1:1", "2020-W28", "Nord-Norge"), ("1:2", "2020-W28", "Nord-Norge"), ("2:1", "2020-W28", "Vestlandet")]
+    assert any("header is row 2; skipped row 1" in w and "'Bakgrunn'" in w for w in result.warnings)
+
+
+def test_a_header_with_blank_cells_stays_the_header(tmp_path: Path) -> None:
+    """Data rows wider than a header with gaps are not taken for the header."""
+    text = "id;;kommentar\n1;Region;Mer hasj\n2;Region;Mindre kokain\n"
+    result = read_comments(write_bytes(tmp_path / "a.csv", text, "utf-8"))
+    assert [c.text for c in result.comments] == ["Mer hasj", "Mindre kokain"]
+    assert not any("header is row" in w for w in result.warnings)
 
 
 def test_excel_sep_line_names_the_delimiter(tmp_path: Path) -> None:

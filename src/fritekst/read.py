@@ -895,8 +895,8 @@ def _table_from_rows(
     if skipped_title:
         rows_above = ("row " if len(skipped_title) == 1 else "rows ") + ", ".join(map(str, skipped_title))
         table.warnings.append(
-            f"{name}: the header is row {header_row}; the title above it was skipped "
-            f"({rows_above}: {_first_cell(numbered[0][1])!r})"
+            f"{name}: the header is row {header_row}; skipped {rows_above} above it (a title "
+            f"or group headings, starting {_first_cell(numbered[0][1])!r})"
         )
     if overflow:
         table.warnings.append(
@@ -919,21 +919,28 @@ def _known_headers(cells: list[Any]) -> int:
 
 
 def _header_index(numbered: list[tuple[int, list[Any]]]) -> int:
-    """Where the header is: the first row, unless that row is a title (one filled cell, no
-    known column name) and the first row of several cells, within the first few rows,
-    names a known column.
+    """Where the header is: the first row, unless rows above the header hold a title or
+    group headings.
 
     Exports from survey tools and hand-made workbooks often start with a title line
-    ("Korona og rus – eksport uke 28") and a blank row before the real header.
+    ("Korona og rus – eksport uke 28"), or a row of group headings over merged cells
+    ("Bakgrunn", "Fritekst"), before the real header. Within the first few rows, the first
+    row with more filled cells than the first is the header if it names more known columns
+    than the first row, and at least one below a one-cell title, two below group headings
+    (which may themselves be a known name: "Fritekst"). Otherwise the first row is the
+    header.
     """
     first = numbered[0][1]
-    if _known_headers(first) or sum(not _is_blank(c) for c in first) > 1:
-        return 0
+    known_first, widest = _known_headers(first), _filled(first)
     for k, (_, cells) in enumerate(numbered[1:HEADER_SEARCH_ROWS], start=1):
-        if sum(not _is_blank(c) for c in cells) > 1:
-            # the first row of several cells: the header if it names a known column
-            return k if _known_headers(cells) else 0
+        if _filled(cells) > max(widest, 1):
+            known = _known_headers(cells)
+            return k if known >= (1 if widest == 1 else 2) and known > known_first else 0
     return 0
+
+
+def _filled(cells: list[Any]) -> int:
+    return sum(not _is_blank(c) for c in cells)
 
 
 def _first_cell(cells: list[Any]) -> str:
