@@ -46,6 +46,8 @@ PUNCT_NO_SPACE_AFTER = {"(", "«", "["}
 ENT_MAP = {"GPE_LOC": "GPE", "GPE_ORG": "GPE", "MISC": None}
 CLOSED_POS = {"det", "pron", "prep", "konj", "sbu", "adv", "inf-merke", "interj", "verb", "symb", "ukjent"}
 DOC_SENTS = 10
+#: Where the treebank lives by default: ../shared/data/norne beside the checkout.
+NORNE_DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "norne"
 
 
 def read_conll(path: Path) -> list[list[list[str]]]:
@@ -64,6 +66,11 @@ def read_conll(path: Path) -> list[list[list[str]]]:
     if cur:
         sents.append(cur)
     return sents
+
+
+def read_ud(norne: Path, split: str) -> list[list[list[str]]]:
+    """The sentences of the UD Bokmål ``split`` ("dev" or "test") under ``norne``."""
+    return read_conll(next((norne / "ud" / "nob").glob(f"*-{split}.conllu")))
 
 
 def key(sent: list[list[str]]) -> tuple[str, ...]:
@@ -226,12 +233,11 @@ def ud_docs(vocab, sents, ndt_by_key=None):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     here = Path(__file__).resolve().parent
-    ap.add_argument("--norne", type=Path, default=here.parent.parent / "shared" / "data" / "norne")
+    ap.add_argument("--norne", type=Path, default=NORNE_DEFAULT)
     ap.add_argument("--out", type=Path, default=here / "corpus")
     args = ap.parse_args()
-    ud_dir = args.norne / "ud" / "nob"
-    ud_dev = read_conll(next(ud_dir.glob("*-dev.conllu")))
-    ud_test = read_conll(next(ud_dir.glob("*-test.conllu")))
+    ud_dev = read_ud(args.norne, "dev")
+    ud_test = read_ud(args.norne, "test")
     held_keys = {key(s) for s in ud_dev} | {key(s) for s in ud_test}
 
     train, ndt_by_key, files_excluded = [], {}, 0

@@ -32,13 +32,12 @@ import fritekst.nlp.base  # noqa: E402,F401  (registers fritekst's spaCy factori
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from convert import read_conll, ud_docs  # noqa: E402
+from convert import NORNE_DEFAULT, read_ud, ud_docs  # noqa: E402
 
 
 def evaluate(model: str, norne: Path, repeats: int = 3, split: str = "test") -> dict:
     nlp = spacy.load(model)
-    test = read_conll(next((norne / "ud" / "nob").glob(f"*-{split}.conllu")))
-    gold = list(ud_docs(nlp.vocab, test))
+    gold = list(ud_docs(nlp.vocab, read_ud(norne, split)))
     examples = [Example(nlp.make_doc(d.text), d) for d in gold]
     scores = nlp.evaluate(examples)
     texts = [d.text for d in gold]
@@ -67,7 +66,7 @@ def evaluate(model: str, norne: Path, repeats: int = 3, split: str = "test") -> 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("pipeline", nargs="?", default=str(HERE.parent / "models" / "nb_fritekst"))
-    ap.add_argument("--norne", type=Path, default=HERE.parent.parent / "shared" / "data" / "norne")
+    ap.add_argument("--norne", type=Path, default=NORNE_DEFAULT)
     ap.add_argument("--split", choices=["test", "dev"], default="test",
                     help="UD split to score on; use dev while developing, test for final figures")
     ap.add_argument("--repeats", type=int, default=3, help="timing runs (the best one counts)")

@@ -21,12 +21,12 @@ from fritekst.redact import Redactor
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from convert import read_conll, ud_docs  # noqa: E402
+from convert import NORNE_DEFAULT, read_ud, ud_docs  # noqa: E402
 
 
 def evaluate(pipeline: str, norne: Path, split: str) -> dict[str, int]:
     nlp = load_base(pipeline)
-    gold = list(ud_docs(nlp.vocab, read_conll(next((norne / "ud" / "nob").glob(f"*-{split}.conllu")))))
+    gold = list(ud_docs(nlp.vocab, read_ud(norne, split)))
     counts = {"gold_names": 0, "hidden": 0, "partly_hidden": 0, "redactions": 0, "redactions_off_names": 0}
     redactor = Redactor(nlp)
     for doc, result in zip(gold, redactor.redact_many(d.text for d in gold)):
@@ -50,7 +50,7 @@ def evaluate(pipeline: str, norne: Path, split: str) -> dict[str, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("pipeline", nargs="?", default="auto")
-    ap.add_argument("--norne", type=Path, default=HERE.parent.parent / "shared" / "data" / "norne")
+    ap.add_argument("--norne", type=Path, default=NORNE_DEFAULT)
     ap.add_argument("--split", choices=["dev", "test"], default="dev")
     args = ap.parse_args()
     c = evaluate(args.pipeline, args.norne, args.split)
