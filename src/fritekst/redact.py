@@ -659,12 +659,13 @@ class Redactor:
         ambiguous names ("per", "liv", "dag") never count in lower case.
         """
         t = tok.text
-        if self._lemma_table is None or len(t) < 3 or not (t.isalpha() and t.islower()) or t in NB_STOP_WORDS:
+        if self._lemma_table is None or len(t) < 3 or not (t.isalpha() and t.islower()):
             return False
-        return self.lexicon.name_kind(t.title()) == "name" and self._lemma_table.classes(t) <= {"noun"}
+        return self.lexicon.name_kind(t.title()) == "name" and self._may_be_surname(t)
 
     def _may_be_surname(self, word: str) -> bool:
-        """Whether a lower-cased word may be a surname after a first name in capitals or lower case."""
+        """Whether a lower-cased word may be a name: no function word, and a noun only in the
+        word table (which lists names as nouns) when there is one."""
         if word in NB_STOP_WORDS:
             return False
         return self._lemma_table is None or self._lemma_table.classes(word) <= {"noun"}
@@ -688,32 +689,28 @@ class Redactor:
         i = 0
         while i < n:
             tok = doc[i]
-            more = None  # which words may follow a first name in capitals or lower case
-            if i not in protected:
-                if _all_caps(tok) and lex.name_kind(tok.text.title()) == "name":
-                    more = lambda t: _all_caps(t, 2)  # noqa: E731  "ERIK JOHANSEN"; never "LIV"
-                elif self._lower_first_name(tok):
-                    more = lambda t: t.is_lower and t.is_alpha  # noqa: E731  "kari nordmann"
-            if more is not None:
-                # up to two surnames; a function word or a word known as other than a noun
-                # ends the name (a comment in capitals: "ERIK MELDER OM ...")
-                j = i + 1
-                while (j < n and j - i <= 2 and j not in protected and doc[j - 1].whitespace_
-                       and more(doc[j]) and self._may_be_surname(doc[j].lower_)):
-                    j += 1
-                yield i, j, "NAVN"
-                i = j
-                continue
-            if i in protected or not _capitalised(tok):
+            if i in protected:
                 i += 1
                 continue
-            kind = lex.name_kind(tok.text)
-            cue = i > 0 and doc[i - 1].lower_ in lex.name_cues and bool(doc[i - 1].whitespace_)
+            if _capitalised(tok):  # "Kari Nordmann", "fastlegen Hansen": any number of surnames
+                kind = lex.name_kind(tok.text)
+                cue = i > 0 and doc[i - 1].lower_ in lex.name_cues and bool(doc[i - 1].whitespace_)
+                follows, most = _surname_like, n
+            elif _all_caps(tok) and lex.name_kind(tok.text.title()) == "name":  # "ERIK JOHANSEN"; never "LIV"
+                kind, cue = "name", False
+                follows, most = (lambda t: _all_caps(t, 2) and self._may_be_surname(t.lower_)), 2
+            elif self._lower_first_name(tok):  # "kari nordmann"
+                kind, cue = "name", False
+                follows, most = (lambda t: t.is_lower and t.is_alpha and self._may_be_surname(t.lower_)), 2
+            else:
+                kind, cue = None, False
             if kind is None and not cue:
                 i += 1
                 continue
+            # in capitals or lower case up to two surnames: a function word or a word known as
+            # other than a noun ends the name (a comment in capitals: "ERIK MELDER OM ...")
             j = i + 1
-            while j < n and j not in protected and doc[j - 1].whitespace_ and _surname_like(doc[j]):
+            while j < n and j - i <= most and j not in protected and doc[j - 1].whitespace_ and follows(doc[j]):
                 j += 1
             if kind == "ambiguous" and not cue and j == i + 1:
                 i += 1
