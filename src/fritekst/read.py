@@ -831,7 +831,7 @@ def _sniff_delimiter(text: str) -> str:
             continue
         if not recs:
             continue
-        at = _header_index(list(enumerate(recs)))  # the header may be below a title line
+        at = _header_index(recs)  # the header may be below a title line
         if len(recs[at]) < 2:
             continue
         width = len(recs[at])
@@ -873,10 +873,11 @@ def _load_csv(text: str, name: str) -> _Table:
 def _table_from_rows(
     numbered: list[tuple[int, list[Any]]], name: str, fmt: str
 ) -> _Table:
-    """Header = the first non-blank row, or the header row below a title; rows padded to the header's width."""
+    """Header = the first non-blank row, or the one below a title (``_header_index``); rows
+    padded to the header's width."""
     if not numbered:
         raise InputError(f"{name}: the file is empty")
-    at = _header_index(numbered)
+    at = _header_index([cells for _, cells in numbered])
     header_row, raw_header = numbered[at]
     header = _unique_header([_plain(h) for h in raw_header])
     width = len(header)
@@ -918,9 +919,9 @@ def _known_headers(cells: list[Any]) -> int:
     return sum(_norm_header(_plain(c)) in _KNOWN_HEADERS for c in cells)
 
 
-def _header_index(numbered: list[tuple[int, list[Any]]]) -> int:
-    """Where the header is: the first row, unless rows above the header hold a title or
-    group headings.
+def _header_index(rows: list[list[Any]]) -> int:
+    """Which of the non-blank ``rows`` is the header: the first, unless rows above the
+    header hold a title or group headings.
 
     Exports from survey tools and hand-made workbooks often start with a title line
     ("Korona og rus – eksport uke 28"), or a row of group headings over merged cells
@@ -930,9 +931,8 @@ def _header_index(numbered: list[tuple[int, list[Any]]]) -> int:
     (which may themselves be a known name: "Fritekst"). Otherwise the first row is the
     header.
     """
-    first = numbered[0][1]
-    known_first, widest = _known_headers(first), _filled(first)
-    for k, (_, cells) in enumerate(numbered[1:HEADER_SEARCH_ROWS], start=1):
+    known_first, widest = _known_headers(rows[0]), _filled(rows[0])
+    for k, cells in enumerate(rows[1:HEADER_SEARCH_ROWS], start=1):
         if _filled(cells) > max(widest, 1):
             known = _known_headers(cells)
             return k if known >= (1 if widest == 1 else 2) and known > known_first else 0
