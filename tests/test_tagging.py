@@ -65,6 +65,12 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Smittevernrådene gjelder fortsatt.", {"tiltak:smittevern"}, set()),
     ("Vi har ikke opplysninger om dette.", set(), set()),
     ("Metoden er ny.", set(), set()),
+    # "mangel" is scarcity of drugs only when it is not scarcity of help, staff or food
+    ("Brukerne melder om mangel på hjelp.", {"bekymring:tilgang_hjelp"}, set()),
+    ("Det er mangel på hasj.", {"bekymring:tilgang_rusmidler", "stoff:cannabis"}, set()),
+    ("Det er mangel på stoff i byen.", {"bekymring:tilgang_rusmidler"}, set()),
+    # being in treatment is not a measure taken (annotation guide, constructed set v2)
+    ("De som er under behandling sliter.", set(), set()),
     # --- negation
     ("Ingen melder om tørke, men flere overdoser.", {"bekymring:overdose"}, {"bekymring:tilgang_rusmidler"}),
     ("Vi har ikke sett økning i overdoser.", set(), {"bekymring:overdose"}),
