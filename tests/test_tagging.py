@@ -88,6 +88,18 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Tørke har vi ikke merket.", set(), {"bekymring:tilgang_rusmidler"}),
     ("Ingen overdoser, men mer alkohol.", {"stoff:alkohol", "bekymring:endret_bruk"}, {"bekymring:overdose"}),
     ("Hasj er borte, men ikke amfetamin.", {"stoff:cannabis"}, {"stoff:amfetamin"}),
+    # --- measures considered, planned or stopped are not "taken or recommended"
+    ("Vi vurderer å starte med matutdeling.", set(), {"tiltak:mat"}),
+    ("Kommunen planlegger å dele ut nalokson.", set(), {"tiltak:nalokson"}),
+    ("Testing på lavterskeltilbudet kan vurderes.", set(), {"tiltak:testing"}),
+    ("Matutdelingen ble avsluttet i juni.", set(), {"tiltak:mat"}),
+    ("Vi har gått bort fra videosamtaler.", set(), {"tiltak:digital_oppfolging"}),
+    ("Vi har sluttet med hjemkjøring av medisiner.", {"stoff:legemidler"}, {"tiltak:legemiddelutlevering"}),
+    # ... a concern or substance in their scope stays asserted; a wish is a recommended measure
+    ("Hasjen tok slutt, og mange er i abstinens.", {"stoff:cannabis", "bekymring:tilgang_rusmidler"}, set()),
+    ("Matutdelingen fortsetter, men turgruppa er avsluttet.", {"tiltak:mat"}, {"tiltak:aktivitet"}),
+    ("Vi ønsker oss mer samarbeid med politiet.", {"tiltak:samarbeid"}, set()),
+    ("Mer politi i sentrum og flere arrestasjoner.", {"bekymring:vold_uro"}, set()),
     # --- negation words inside a concern phrase
     ("Det var ikke lenger mulig å komme inn på sentrene.", {"bekymring:tilgang_hjelp"}, set()),
     ("De får ikke tak i hasj.", {"bekymring:tilgang_rusmidler", "stoff:cannabis"}, set()),

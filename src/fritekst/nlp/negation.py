@@ -20,8 +20,16 @@ Rules (decided and tested in ``tests/test_tagging.py``):
 * A substance that follows a negated concern or measure in the same scope is its
   complement, not negated itself: "ingen tørke på hasj" negates the drought, while hasj is
   still a substance mentioned.
-* Hypothetical and worried mentions are asserted: worry is the concern ("redd for å bli
-  smittet" asserts bekymring:smitte). Only explicit negation blocks a label.
+* **Planned and stopped measures** are not asserted either (the codebook counts measures
+  "taken or recommended"). *Measure cues* act like negation cues on ``tiltak:`` mentions
+  only: before the measure ``vurderer å``, ``planlegger å``, ``diskutert å``, ``kan bli
+  aktuelt med``, ``sluttet med``, ``gått bort fra``; after it ``kan vurderes``, ``ble
+  avsluttet``, ``er lagt ned``, ``er slutt`` ("Matutdelingen ble avsluttet i juni"). A
+  substance or a concern in their scope stays asserted ("hasjen tok slutt" is scarcity).
+  Such measures are marked ``negated`` like negated ones: recorded, not counted.
+* Worried and conditional mentions are asserted: worry is the concern ("redd for å bli
+  smittet" asserts bekymring:smitte), and "hvis"/"dersom" often qualify a measure that is in
+  place ("isolasjonsenhet dersom noen blir smittet"), so they are no cue.
 """
 
 from __future__ import annotations
@@ -41,6 +49,21 @@ PRE_CUES: tuple[str, ...] = (
     "ingen endring i", "ingen økning i", "ikke noe", "ikke noen", "ikke opplevd",
     "ikke sett", "ikke merket", "ikke observert", "ikke registrert", "fravær av",
     "ikke fått meldinger om", "ikke hørt om", "ikke kjent med",
+)
+#: Measures considered, planned or stopped: not "taken or recommended". Cues before the
+#: measure; they negate ``tiltak:`` mentions only.
+MEASURE_PRE_CUES: tuple[str, ...] = (
+    "vurderer å", "vurdere å", "vurderte å", "planlegger å", "planlegger", "har planer om",
+    "diskutert å", "diskuterer å", "diskutere å", "snakk om å", "tenker på å", "kan bli aktuelt med",
+    "kan bli aktuelt å", "sluttet med", "slutta med", "slutter med", "gått bort fra", "har avsluttet",
+    "har avviklet", "har lagt ned",
+)
+#: The same after the measure: "Matutdelingen ble avsluttet".
+MEASURE_POST_CUES: tuple[str, ...] = (
+    "kan vurderes", "skal vurderes", "vurderes", "er under vurdering", "planlegges", "ikke avklart",
+    "ikke bestemt", "ble avsluttet", "er avsluttet", "avsluttes", "ble avviklet", "er avviklet",
+    "ble lagt ned", "er lagt ned", "legges ned", "er slutt", "tok slutt", "er over", "opphørte",
+    "har opphørt",
 )
 POST_CUES: tuple[str, ...] = (
     "ikke sett", "ikke registrert", "ikke opplevd", "ikke merket", "ikke merkbart", "ikke observert",
@@ -83,6 +106,8 @@ class NegationTagger:
         post_window: int = POST_WINDOW,
         pre_cues: Iterable[str] = PRE_CUES,
         post_cues: Iterable[str] = POST_CUES,
+        measure_pre_cues: Iterable[str] = MEASURE_PRE_CUES,
+        measure_post_cues: Iterable[str] = MEASURE_POST_CUES,
         pseudo_cues: Iterable[str] = PSEUDO_CUES,
         terminators: Iterable[str] = TERMINATORS,
     ) -> None:
@@ -93,7 +118,9 @@ class NegationTagger:
         self._matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._kinds: dict[int, str] = {}
         tokenizer = nlp.tokenizer
-        for kind, phrases in (("pre", pre_cues), ("post", post_cues), ("pseudo", pseudo_cues), ("term", terminators)):
+        kinds = (("pre", pre_cues), ("post", post_cues), ("pseudo", pseudo_cues), ("term", terminators),
+                 ("measure_pre", measure_pre_cues), ("measure_post", measure_post_cues))
+        for kind, phrases in kinds:
             key = f"fritekst_neg_{kind}"
             self._matcher.add(key, [tokenizer(p.lower()) for p in phrases])
             self._kinds[nlp.vocab.strings[key]] = kind
@@ -103,8 +130,9 @@ class NegationTagger:
         if not spans:
             return doc
         matches = sorted(self._matcher(doc), key=lambda m: (m[1], -m[2]))
-        pre: list[tuple[int, int]] = []
-        post: list[tuple[int, int]] = []
+        # cues as (start, end, measures only)
+        pre: list[tuple[int, int, bool]] = []
+        post: list[tuple[int, int, bool]] = []
         stop = [False] * (len(doc) + 1)
         pseudo_starts: set[int] = set()
         for key, start, end in matches:
@@ -116,12 +144,12 @@ class NegationTagger:
                 stop[start] = True
             elif start in pseudo_starts:
                 continue
-            elif kind == "pre":
+            elif kind in ("pre", "measure_pre"):
                 if pre and pre[-1][0] <= start < pre[-1][1]:
                     continue
-                pre.append((start, end))
-            elif kind == "post":
-                post.append((start, end))
+                pre.append((start, end, kind == "measure_pre"))
+            elif kind in ("post", "measure_post"):
+                post.append((start, end, kind == "measure_post"))
         has_sents = doc.has_annotation("SENT_START")
         has_pos = doc.has_annotation("POS")
         for tok in doc:
@@ -141,7 +169,10 @@ class NegationTagger:
         pre = [c for c in pre if not inside(c[0])]
         post = [c for c in post if not inside(c[0])]
         negated: set[int] = set()
-        for cue_start, cue_end in pre:
+        def may_negate(span: Span, measures_only: bool) -> bool:
+            return not measures_only or span.label_.startswith("tiltak:")
+
+        for cue_start, cue_end, measures_only in pre:
             limit = min(len(doc), cue_end + self.max_scope)
             end = cue_end
             while end < limit and not stop[end]:
@@ -150,14 +181,14 @@ class NegationTagger:
             for idx, sp in enumerate(spans):
                 if sp.start <= cue_start < sp.end:
                     continue
-                if cue_start < sp.start < end:
+                if cue_start < sp.start < end and may_negate(sp, measures_only):
                     is_stoff = sp.label_.startswith("stoff:")
                     if is_stoff and seen_concept:
                         continue
                     negated.add(idx)
                     if not is_stoff:
                         seen_concept = True
-        for cue_start, cue_end in post:
+        for cue_start, cue_end, measures_only in post:
             begin = cue_start
             lower = max(0, cue_start - self.post_window)
             while begin > lower and not stop[begin - 1] and doc[begin - 1].lower_ != "og":
@@ -165,7 +196,7 @@ class NegationTagger:
             for idx, sp in enumerate(spans):
                 if sp.start <= cue_start < sp.end:
                     continue
-                if begin <= sp.start and sp.end <= cue_start:
+                if begin <= sp.start and sp.end <= cue_start and may_negate(sp, measures_only):
                     negated.add(idx)
         for idx, sp in enumerate(spans):
             sp._.negated = idx in negated
