@@ -71,6 +71,12 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Det er mangel på stoff i byen.", {"bekymring:tilgang_rusmidler"}, set()),
     # being in treatment is not a measure taken (annotation guide, constructed set v2)
     ("De som er under behandling sliter.", set(), set()),
+    # closed or missed meeting places are no activity measure; a postponed treatment is a concern
+    ("Savner møteplassene og å ha noe å gå til.", set(), set()),
+    ("Dagsenteret har vært stengt i flere uker.", {"bekymring:tilgang_hjelp"}, set()),
+    ("Mindre grupper og god avstand på dagsenteret.", {"tiltak:smittevern"}, set()),
+    ("Pårørende opplever at behandlingsplassen ble utsatt.", {"bekymring:tilgang_hjelp"}, set()),
+    ("Vi har henvist flere til behandling.", {"tiltak:behandling"}, set()),
     # --- negation
     ("Ingen melder om tørke, men flere overdoser.", {"bekymring:overdose"}, {"bekymring:tilgang_rusmidler"}),
     ("Vi har ikke sett økning i overdoser.", set(), {"bekymring:overdose"}),
