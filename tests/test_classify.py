@@ -206,7 +206,7 @@ def _veto_data():
 @pytest.fixture(scope="module")
 def vetoing() -> LabelClassifier:
     items, gold = _veto_data()
-    return LabelClassifier(labels=[MAT], min_df=1, cv=3).fit(items, gold)
+    return LabelClassifier(labels=[MAT], min_df=1, cv=3, veto=True).fit(items, gold)
 
 
 def test_veto_is_learned_from_out_of_fold_probabilities(vetoing: LabelClassifier) -> None:
@@ -218,8 +218,8 @@ def test_veto_is_learned_from_out_of_fold_probabilities(vetoing: LabelClassifier
     assert scores["combined"]["f1"] > scores["combined_no_veto"]["f1"] == scores["rules"]["f1"]
     # switched off, or with a gain the data cannot give: no veto
     items, gold = _veto_data()
-    assert LabelClassifier(labels=[MAT], min_df=1, cv=3, veto=False).fit(items, gold).veto_thresholds_ == {MAT: 0.0}
-    assert LabelClassifier(labels=[MAT], min_df=1, cv=3, min_veto_gain=7).fit(items, gold).veto_thresholds_ == {MAT: 0.0}
+    assert LabelClassifier(labels=[MAT], min_df=1, cv=3).fit(items, gold).veto_thresholds_ == {MAT: 0.0}  # default
+    assert LabelClassifier(labels=[MAT], min_df=1, cv=3, veto=True, min_veto_gain=7).fit(items, gold).veto_thresholds_ == {MAT: 0.0}
 
 
 def test_fitted_without_a_rule_false_positive_learns_no_veto(fitted: LabelClassifier) -> None:
@@ -324,3 +324,43 @@ class _Tok:
 def test_lemmas_fall_back_to_lower_case_text() -> None:
     toks = [_Tok("Brukerne", "bruker"), _Tok("Ringer"), _Tok(".", ".", punct=True)]
     assert lemmas_of(toks) == ["bruker", "ringer"]
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+REPO = Path(__file__).resolve().parents[1]
+CONSTRUCTED_V1 = REPO / "annotations" / "constructed" / "comments-v1.jsonl"
+
+
+@pytest.mark.skipif(not CONSTRUCTED_V1.exists(), reason=f"{CONSTRUCTED_V1} is missing")
+def test_cli_train_and_evaluate_on_an_annotation_file(tmp_path: Path) -> None:
+    """`fritekst train` on the constructed comments (real file format): held-out records are
+    left out, no veto unless asked for, and `evaluate` scores the saved model."""
+    from click.testing import CliRunner
+
+    from fritekst.cli import main
+
+    records = [json.loads(line) for line in CONSTRUCTED_V1.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for r in records[:40]:
+        r["split"] = "heldout"
+    data = tmp_path / "ann.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    runner = CliRunner()
+    out = tmp_path / "clf"
+    result = runner.invoke(main, ["train", str(data), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["n_train"] == len(records) - 40
+    assert set(meta["veto_thresholds"].values()) == {0.0}
+    vetoed = tmp_path / "clf_veto"
+    result = runner.invoke(main, ["train", str(data), "-o", str(vetoed), "--veto"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((vetoed / "vocab.json").read_text(encoding="utf-8"))["params"]["veto"] is True
+    assert max(json.loads((vetoed / "meta.json").read_text(encoding="utf-8"))["veto_thresholds"].values()) > 0
+    table = tmp_path / "heldout.md"
+    result = runner.invoke(main, ["evaluate", str(data), "--classifier", str(out), "-o", str(table)])
+    assert result.exit_code == 0, result.output
+    assert "Evaluated 40 comments" in result.output
+    text = table.read_text(encoding="utf-8")
+    assert "| tiltak | combined |" in text and "| bekymring | rules |" in text

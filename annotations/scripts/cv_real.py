@@ -8,7 +8,7 @@ the held-out split.
 
 Usage (repository root): python annotations/scripts/cv_real.py [VARIANTS.json]
 VARIANTS.json maps a name to LabelClassifier parameters, e.g.
-{"noveto": {"veto": false}, "combined": {"threshold_target": "combined", "_real": true}}
+{"veto": {"veto": true}, "combined": {"threshold_target": "combined", "_real": true}}
 (``_real``: choose thresholds on the real sentences only; ``_real_only``: train on the
 real sentences only, without the constructed comments).
 """

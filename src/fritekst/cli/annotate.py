@@ -138,9 +138,12 @@ def _rule_outputs(texts: list[str], codebook, base: str):  # noqa: ANN202
 @click.option("-o", "--output", default="models/classifier", show_default=True, type=click.Path(file_okay=False), help="Folder to save the classifier in.")
 @click.option("--cv", default=5, show_default=True, type=click.IntRange(min=2), help="Cross-validation folds for the thresholds.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the fold split.")
+@click.option("--veto/--no-veto", default=False, show_default=True,
+              help="Also learn per-label vetoes that drop rule hits the model is confident are wrong.")
 @base_option
 @codebook_option
-def train(annotations: tuple[str, ...], output: str, cv: int, seed: int, base: str, codebook_path: str | None) -> None:
+def train(annotations: tuple[str, ...], output: str, cv: int, seed: int, veto: bool, base: str,
+          codebook_path: str | None) -> None:
     """Train the label classifier on ANNOTATIONS (files or folders; held-out records are left out)."""
     from fritekst.classify import train as train_classifier
     from fritekst.classify import training_set
@@ -149,7 +152,7 @@ def train(annotations: tuple[str, ...], output: str, cv: int, seed: int, base: s
     codebook = _codebook(codebook_path)
     records = training_set(_annotation_records(annotations), split="train")
     nlp, items, _, _ = _rule_outputs([r["text"] for r in records], codebook, base)
-    clf = train_classifier(records, codebook=codebook, items=items, params={"cv": cv, "random_state": seed},
+    clf = train_classifier(records, codebook=codebook, items=items, params={"cv": cv, "random_state": seed, "veto": veto},
                            extra_meta={"base_pipeline": pipeline_info(nlp)})
     folder = clf.save(output)
     learned = sum(1 for s in clf.cv_scores_.values() if s.get("learned"))
