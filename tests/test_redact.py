@@ -140,6 +140,10 @@ PII_CASES: list[tuple[str, str]] = [
     # cue word + unknown capitalised word
     ("Fastlegen Bjørnstad var ikke tilgjengelig.", "Fastlegen [NAVN] var ikke tilgjengelig."),
     ("Pasienten Zlatan ble sendt hjem.", "Pasienten [NAVN] ble sendt hjem."),
+    # a lone patronymic surname (first name + -sen/-son), which the NER often misses
+    ("Bruker (Hansen) ringte i går.", "Bruker ([NAVN]) ringte i går."),
+    ("Kontaktperson: Pedersen.", "Kontaktperson: [NAVN]."),
+    ("Vi har snakket med Olsen og Thomassen.", "Vi har snakket med [NAVN] og [NAVN]."),
     # a comment or signature in capitals
     ("Kontaktperson: ERIK JOHANSEN, tlf 912 34 567", "Kontaktperson: [NAVN], tlf [TELEFON]"),
     ("HILSEN ANNE-LISE BAKKE-HANSEN", "HILSEN [NAVN]"),
@@ -183,6 +187,8 @@ KEEP_CASES: list[str] = [
     "Norge har hatt stengte grenser siden mars.",
     "Les mer på Kommunetorget\n\n2021 ble et annet år.",
     "Det er uro i Storgata\n12 brukere har meldt fra.",
+    # common words shaped like a first name + -sen/-son
+    "Person i 30-årene ble avvist. Krisen har rammet mange, og Linsen er knust.",
 ]
 
 PLACES_CASES: list[tuple[str, str]] = [

@@ -254,6 +254,35 @@ class RedactLexicon:
                 return "name"
         return None
 
+    def is_patronymic(self, word: str) -> bool:
+        """Whether a capitalised word is a surname made of a listed first name and -sen/-son.
+
+        "Eriksen" (Erik), "Hansen" and "Larsen" (Hans, Lars: the s is shared), "Olsen"
+        (Ole), "Thomassen", "Karlsson". These are the most common Norwegian surnames and
+        no common word, so they are redacted on their own ("Bruker (Hansen)"), where the
+        NER often misses a lone surname. Common words of that shape ("Person", "Linsen",
+        "Trinsen": Norsk Ordbank's forms checked against the name list) are not.
+        """
+        if len(word) < 5 or not (word[0].isupper() and word[1:].islower() and word.isalpha()):
+            return False
+        low = word.lower()
+        if low in _PATRONYMIC_LOOKALIKES:
+            return False
+        for ending in ("ssen", "sson", "sen", "son"):
+            if low.endswith(ending):
+                stem = low[: -len(ending)]
+                for name in (stem, stem + "s", stem + "e"):
+                    if len(name) >= 2 and name.capitalize() in self.first_names:
+                        return True
+        return False
+
+
+#: Common words that look like a first name + -sen/-son: every such form of Norsk Ordbank
+#: (via the shipped pipeline's lemma table) that is not a surname.
+_PATRONYMIC_LOOKALIKES = frozenset(
+    {"ansen", "bossen", "lensen", "linsen", "lissen", "maisen", "person", "runsen", "sirissen", "trinsen", "åssen"}
+)
+
 
 def _data_file(name: str) -> Path:
     return Path(str(resources.files("fritekst"))) / "data" / name
@@ -693,7 +722,7 @@ class Redactor:
                 i += 1
                 continue
             if _capitalised(tok):  # "Kari Nordmann", "fastlegen Hansen": any number of surnames
-                kind = lex.name_kind(tok.text)
+                kind = lex.name_kind(tok.text) or ("name" if lex.is_patronymic(tok.text) else None)
                 cue = i > 0 and doc[i - 1].lower_ in lex.name_cues and bool(doc[i - 1].whitespace_)
                 follows, most = _surname_like, n
             elif _all_caps(tok) and lex.name_kind(tok.text.title()) == "name":  # "ERIK JOHANSEN"; never "LIV"
