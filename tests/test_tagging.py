@@ -129,6 +129,8 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("De kjøper heroin i stedet for cannabis.", {"bekymring:endret_bruk", "stoff:heroin", "stoff:cannabis"}, set()),
     ("De samles som før og deler utstyr.", {"bekymring:smittevern_brudd"}, set()),
     ("Brukerne gir hverandre klemmer.", {"bekymring:smittevern_brudd"}, set()),
+    ("Brukerne er dårlige til å overholde smittevernstiltakene.", {"bekymring:smittevern_brudd"}, set()),
+    ("Mange har problemer med å forholde seg til reglene.", {"bekymring:smittevern_brudd"}, set()),
     ("Mange er blakke etter at de mistet inntekt.", {"bekymring:okonomi"}, set()),
     ("Flere bostedsløse i sentrum.", {"bekymring:bolig"}, set()),
     ("Økt aggresjon og konflikter.", {"bekymring:vold_uro"}, set()),
