@@ -73,6 +73,7 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("De som er under behandling sliter.", set(), set()),
     # closed or missed meeting places are no activity measure; a postponed treatment is a concern
     ("Savner møteplassene og å ha noe å gå til.", set(), set()),
+    ("Vi har etablert nye møtepunkter ute.", {"tiltak:aktivitet"}, set()),
     ("Dagsenteret har vært stengt i flere uker.", {"bekymring:tilgang_hjelp"}, set()),
     ("Mindre grupper og god avstand på dagsenteret.", {"tiltak:smittevern"}, set()),
     ("Pårørende opplever at behandlingsplassen ble utsatt.", {"bekymring:tilgang_hjelp"}, set()),
