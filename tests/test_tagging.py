@@ -102,6 +102,8 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Matutdelingen ble avsluttet i juni.", set(), {"tiltak:mat"}),
     ("Vi har gått bort fra videosamtaler.", set(), {"tiltak:digital_oppfolging"}),
     ("Vi har sluttet med hjemkjøring av medisiner.", {"stoff:legemidler"}, {"tiltak:legemiddelutlevering"}),
+    ("Vi har ikke sluttet med matutdelingen.", {"tiltak:mat"}, set()),
+    ("Vi vurderer ikke å starte med matutdeling.", set(), {"tiltak:mat"}),
     # ... a concern or substance in their scope stays asserted; a wish is a recommended measure
     ("Hasjen tok slutt, og mange er i abstinens.", {"stoff:cannabis", "bekymring:tilgang_rusmidler"}, set()),
     ("Matutdelingen fortsetter, men turgruppa er avsluttet.", {"tiltak:mat"}, {"tiltak:aktivitet"}),

@@ -14,7 +14,8 @@ Rules (decided and tested in ``tests/test_tagging.py``):
 * A **post-negation cue** (``ikke sett``, ``ikke registrert``, ``ikke merket``, ``ikke et
   problem`` ...) also negates mentions just before it in the same clause:
   "Overdoser har vi ikke sett".
-* **Pseudo cues** (``ikke bare``, ``ikke minst``, ``ikke uvanlig`` ...) negate nothing.
+* **Pseudo cues** (``ikke bare``, ``ikke minst``, ``ikke uvanlig`` ...) negate nothing, and
+  no cue starts inside one: in "ikke sluttet med matutdelingen" the measure goes on.
 * A cue **inside** a mention negates nothing: phrases such as "får ikke tak i" or
   "følger ikke rådene" are themselves concerns ("får ikke tak i hasj": hasj asserted).
 * A substance that follows a negated concern or measure in the same scope is its
@@ -75,6 +76,9 @@ PSEUDO_CUES: tuple[str, ...] = (
     "ikke bare", "ikke minst", "ikke uvanlig", "ikke sjelden", "ikke utenkelig", "ingen tvil",
     "uten tvil", "ikke usannsynlig", "ikke lenge siden", "ikkje berre", "ikke kun", "ikke helt",
     "ikke like", "ikke unaturlig", "ikke overraskende",
+    # a measure not stopped goes on: "Vi har ikke sluttet med matutdelingen"
+    "ikke sluttet med", "ikke slutta med", "ikkje slutta med", "ikke gått bort fra", "ikke avsluttet",
+    "ikke avviklet", "ikke lagt ned",
 )
 TERMINATORS: tuple[str, ...] = (
     "men", "mens", "selv om", "derimot", "likevel", "bortsett fra", "unntatt", "utenom",
@@ -134,15 +138,15 @@ class NegationTagger:
         pre: list[tuple[int, int, bool]] = []
         post: list[tuple[int, int, bool]] = []
         stop = [False] * (len(doc) + 1)
-        pseudo_starts: set[int] = set()
+        in_pseudo: set[int] = set()  # tokens of a pseudo cue: no cue starts there
         for key, start, end in matches:
             if self._kinds[key] == "pseudo":
-                pseudo_starts.add(start)
+                in_pseudo.update(range(start, end))
         for key, start, end in matches:
             kind = self._kinds[key]
             if kind == "term":
                 stop[start] = True
-            elif start in pseudo_starts:
+            elif start in in_pseudo:
                 continue
             elif kind in ("pre", "measure_pre"):
                 if pre and pre[-1][0] <= start < pre[-1][1]:
@@ -169,6 +173,7 @@ class NegationTagger:
         pre = [c for c in pre if not inside(c[0])]
         post = [c for c in post if not inside(c[0])]
         negated: set[int] = set()
+
         def may_negate(span: Span, measures_only: bool) -> bool:
             return not measures_only or span.label_.startswith("tiltak:")
 
