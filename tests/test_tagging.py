@@ -109,6 +109,10 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Matutdelingen fortsetter, men turgruppa er avsluttet.", {"tiltak:mat"}, {"tiltak:aktivitet"}),
     ("Vi ønsker oss mer samarbeid med politiet.", {"tiltak:samarbeid"}, set()),
     ("Mer politi i sentrum og flere arrestasjoner.", {"bekymring:vold_uro"}, set()),
+    # --- a phrase's gap never spans a negation or a sentence end
+    ("Prisen har ikke økt.", set(), set()),
+    ("Tilgangen på stoff er ikke redusert.", set(), set()),
+    ("Prisen er stabil. Økt bruk av alkohol.", {"bekymring:endret_bruk", "stoff:alkohol"}, set()),
     # --- negation words inside a concern phrase
     ("Det var ikke lenger mulig å komme inn på sentrene.", {"bekymring:tilgang_hjelp"}, set()),
     ("De får ikke tak i hasj.", {"bekymring:tilgang_rusmidler", "stoff:cannabis"}, set()),

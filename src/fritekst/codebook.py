@@ -15,7 +15,8 @@ Lexicon syntax (documented for analysts at the top of ``codebook.yaml``):
 * **phrase** (several tokens, separated by spaces): each word uses the term syntax and may
   list alternatives with ``|`` (``rent|rene brukerutstyr``), an alternative of several words
   joins them with ``_`` (``mangel_på|manglende hjelp``); ``...`` stands for up to three
-  arbitrary tokens; ``<stoff>`` for any token tagged with a substance.
+  tokens, never a negation or a sentence end (``fritekst.nlp.ruler.GAP_BLOCKERS``);
+  ``<stoff>`` for any token tagged with a substance.
 * **pattern**: a raw spaCy ``Matcher`` pattern (a list of token dicts) for the hard cases.
 * **exclude**: terms or phrases that must never produce this label (``speedbåt``).
 """

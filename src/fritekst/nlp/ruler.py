@@ -280,10 +280,17 @@ def _token_dict(alts: list[TermSpec], attr: str) -> dict[str, Any] | None:
     return None
 
 
+#: Tokens a phrase's gap ("...") never spans: a negation ("Prisen har ikke økt" is no price
+#: rise; a negation before or after a match is the negation component's job) and the end
+#: of a sentence.
+GAP_BLOCKERS: list[str] = ["ikke", "ikkje", "ingen", "inga", "intet", "ingenting", "aldri", "verken", "hverken",
+                           "korkje", ".", "!", "?", ";"]
+
+
 def _word_choices(word: WordSpec, attr: str) -> list[list[dict[str, Any]]]:
     """Token-dict sequences, each matching one alternative of a phrase word."""
     if word.gap:
-        return [[{"OP": "{0,3}"}]]
+        return [[{"LOWER": {"NOT_IN": GAP_BLOCKERS}, "OP": "{0,3}"}]]
     choices: list[list[dict[str, Any]]] = []
     single = [alt[0] for alt in word.alternatives if len(alt) == 1]
     one = _token_dict(single, attr)
