@@ -78,6 +78,8 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Mindre grupper og god avstand på dagsenteret.", {"tiltak:smittevern"}, set()),
     ("Pårørende opplever at behandlingsplassen ble utsatt.", {"bekymring:tilgang_hjelp"}, set()),
     ("Vi har henvist flere til behandling.", {"tiltak:behandling"}, set()),
+    ("Brukerne mangler penger til mat.", {"bekymring:okonomi"}, set()),
+    ("Mange har for lite mat.", set(), set()),
     # --- negation
     ("Ingen melder om tørke, men flere overdoser.", {"bekymring:overdose"}, {"bekymring:tilgang_rusmidler"}),
     ("Vi har ikke sett økning i overdoser.", set(), {"bekymring:overdose"}),
