@@ -79,6 +79,11 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Pårørende opplever at behandlingsplassen ble utsatt.", {"bekymring:tilgang_hjelp"}, set()),
     ("Vi har henvist flere til behandling.", {"tiltak:behandling"}, set()),
     ("Brukerne mangler penger til mat.", {"bekymring:okonomi"}, set()),
+    # a closed clinic is a concern, not a treatment measure; capitalised words match a
+    # phrase word that mixes a case-sensitive alternative ("^DPS") with plain ones
+    ("DPS har stengt poliklinikken.", {"bekymring:tilgang_hjelp"}, set()),
+    ("Poliklinikken er stengt.", {"bekymring:tilgang_hjelp"}, set()),
+    ("Henvist til DPS.", {"tiltak:behandling"}, set()),
     ("Mange har for lite mat.", set(), set()),
     # --- negation
     ("Ingen melder om tørke, men flere overdoser.", {"bekymring:overdose"}, {"bekymring:tilgang_rusmidler"}),

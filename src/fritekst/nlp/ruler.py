@@ -272,7 +272,9 @@ def _token_dict(alts: list[TermSpec], attr: str) -> dict[str, Any] | None:
         else:
             plain.update(alt.text + e for e in _phrase_endings(alt))
     if regex:
-        regex.extend(re.escape(p) for p in sorted(plain))
+        # matched against the text as written: plain alternatives ignore case, as they do
+        # with LOWER ("Poliklinikken" next to "^DPS")
+        regex.extend(f"(?i:{re.escape(p)})" for p in sorted(plain))
         text_attr = "TEXT" if attr == "LOWER" else attr
         return {text_attr: {"REGEX": "^(?:" + "|".join(f"(?:{r})" for r in regex) + ")$"}}
     if plain:
