@@ -84,6 +84,9 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("DPS har stengt poliklinikken.", {"bekymring:tilgang_hjelp"}, set()),
     ("Poliklinikken er stengt.", {"bekymring:tilgang_hjelp"}, set()),
     ("Henvist til DPS.", {"tiltak:behandling"}, set()),
+    # drugs bought online are no digital follow-up
+    ("Flere kjøper Valium på nett.", {"stoff:benzodiazepiner"}, set()),
+    ("Oppfølging på nett og telefon.", {"tiltak:digital_oppfolging"}, set()),
     ("Mange har for lite mat.", set(), set()),
     # --- negation
     ("Ingen melder om tørke, men flere overdoser.", {"bekymring:overdose"}, {"bekymring:tilgang_rusmidler"}),
