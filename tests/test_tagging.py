@@ -84,6 +84,13 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("DPS har stengt poliklinikken.", {"bekymring:tilgang_hjelp"}, set()),
     ("Poliklinikken er stengt.", {"bekymring:tilgang_hjelp"}, set()),
     ("Henvist til DPS.", {"tiltak:behandling"}, set()),
+    # a closed or reduced service is a concern; "nye brukere" of a service are no new drug users
+    ("Tjenesten har vært stengt for nye brukere.", {"bekymring:tilgang_hjelp"}, set()),
+    ("Aktivitetstilbudet er stengt.", {"bekymring:tilgang_hjelp"}, set()),
+    ("Færre aktiviteter for brukerne.", set(), set()),
+    ("Flere har mistet kontakten med tjenestene.", {"bekymring:tilgang_hjelp"}, set()),
+    ("Brukerne er mindre ute i byen.", set(), set()),
+    ("Flere nye brukere i miljøet.", {"bekymring:unge"}, set()),
     # drugs bought online are no digital follow-up
     ("Flere kjøper Valium på nett.", {"stoff:benzodiazepiner"}, set()),
     ("Oppfølging på nett og telefon.", {"tiltak:digital_oppfolging"}, set()),
