@@ -91,6 +91,14 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Flere har mistet kontakten med tjenestene.", {"bekymring:tilgang_hjelp"}, set()),
     ("Brukerne er mindre ute i byen.", set(), set()),
     ("Flere nye brukere i miljøet.", {"bekymring:unge"}, set()),
+    # a lack of information or cooperation is no measure taken; an ambulance is no outreach team
+    ("Det mangler informasjon på andre språk.", set(), set()),
+    ("Det har vært lite samarbeid med spesialisthelsetjenesten.", set(), set()),
+    ("Lite samarbeid med NAV, men godt samarbeid med politiet.", {"tiltak:samarbeid"}, set()),
+    ("Ambulansen har rykket ut flere ganger.", set(), set()),
+    ("Ambulant team er ute hver dag.", {"tiltak:oppsokende"}, set()),
+    ("Henting av medisiner skjer nå ukentlig i stedet for daglig.", {"stoff:legemidler", "tiltak:legemiddelutlevering"}, set()),
+    ("Noen har ikke noe nettverk.", {"bekymring:ensomhet"}, set()),
     # drugs bought online are no digital follow-up
     ("Flere kjøper Valium på nett.", {"stoff:benzodiazepiner"}, set()),
     ("Oppfølging på nett og telefon.", {"tiltak:digital_oppfolging"}, set()),
