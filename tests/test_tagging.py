@@ -99,6 +99,9 @@ CASES: list[tuple[str, set[str], set[str]]] = [
     ("Ambulant team er ute hver dag.", {"tiltak:oppsokende"}, set()),
     ("Henting av medisiner skjer nå ukentlig i stedet for daglig.", {"stoff:legemidler", "tiltak:legemiddelutlevering"}, set()),
     ("Noen har ikke noe nettverk.", {"bekymring:ensomhet"}, set()),
+    # a word of the language is no typo of a lexicon term (trained pipeline: Norsk Ordbank)
+    ("Flere overnatter ute.", {"bekymring:bolig"}, set()),
+    ("Brukerne er fortvilt.", {"bekymring:psykisk_helse"}, set()),
     # drugs bought online are no digital follow-up
     ("Flere kjøper Valium på nett.", {"stoff:benzodiazepiner"}, set()),
     ("Oppfølging på nett og telefon.", {"tiltak:digital_oppfolging"}, set()),

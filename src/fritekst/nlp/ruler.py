@@ -57,6 +57,8 @@ SHORT_ENDINGS: tuple[str, ...] = ("", "s", "en", "et", "er", "ene", "a")
 MIN_COMPOUND_REST = 3
 #: Minimum length of the first part of a compound before a suffix term.
 MIN_COMPOUND_HEAD = 2
+#: The component with Norsk Ordbank's word table (``fritekst.nlp.lemma_exceptions``).
+LEMMA_TABLE_COMPONENT = "fritekst_lemma_exceptions"
 #: Minimum length of a non-substance term for typo tolerance (substances: 6).
 FUZZY_MIN_OTHER = 8
 #: Words never corrected to a lexicon term, in addition to spaCy's Norwegian stop words.
@@ -69,7 +71,7 @@ FUZZY_GUARD: frozenset[str] = frozenset(
         "tjenesten", "ansatte", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag",
         "søndag", "kommunen", "kommuner", "kommunene", "brukere", "brukerne", "brukeren",
         "rusbruk", "rusbruken", "rusbruker", "rusbrukere", "rusbrukerne", "rusbrukeren",
-        "rusbrukers", "rusbrukernes",
+        "rusbrukers", "rusbrukernes", "overnatte", "overnatter", "overnattet", "overnatting",
     }
 )
 
@@ -155,6 +157,8 @@ class TermIndex:
         self.fuzzy_deletes: dict[str, set[str]] = {}
         self._cache: dict[tuple[str, str], tuple[tuple[Any, int, int], ...]] = {}
         self._guard: frozenset[str] = frozenset()
+        #: Whether a lower-case word is a known word of the language (never a typo).
+        self.known_word: Callable[[str], bool] | None = None
 
     def add(self, spec: TermSpec, payload: Any) -> None:
         """Index a term with an arbitrary payload returned by ``lookup``."""
@@ -192,7 +196,8 @@ class TermIndex:
                 if part_text and len(part_text) < len(text):
                     self._word(part_text.lower(), part_text, offset, found)
                 offset += len(part_text) + 1
-        if not found and self.fuzzy and len(lower) >= 6 and lower.isalpha() and lower not in self._guard:
+        if (not found and self.fuzzy and len(lower) >= 6 and lower.isalpha() and lower not in self._guard
+                and not (self.known_word is not None and self.known_word(lower))):
             self._fuzzy(lower, found)
         result = tuple(found)
         if len(self._cache) > 200_000:
@@ -483,6 +488,10 @@ class CodebookRuler(Pipe):
                 else:
                     self._excl_phrases.add(lab.id, phrase_patterns(e.value, self.lemma_patterns), phrase_anchors(e.value))
         self._terms.set_guard(set(STOP_WORDS) | FUZZY_GUARD | set(self._excl_terms.exact))
+        # A word Norsk Ordbank knows is no typo ("overnatte" is not "oversatt", "abstrakt" not
+        # "Abstral"), when the pipeline has the word table; its lemma finds the inflections.
+        if LEMMA_TABLE_COMPONENT in self.nlp.pipe_names:
+            self._terms.known_word = self.nlp.get_pipe(LEMMA_TABLE_COMPONENT).knows
 
     # -- tagging -------------------------------------------------------------
     def _require(self) -> None:
