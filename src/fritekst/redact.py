@@ -82,6 +82,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from fritekst.errors import InputError
+from fritekst.nlp.lemma_exceptions import word_table
 from fritekst.records import TaggedRecord
 
 __all__ = [
@@ -531,9 +532,7 @@ class Redactor:
         self._disable = [p for p in nlp.pipe_names if p not in _NER_COMPONENTS or not self.has_ner]
         # Norwegian common words (Norsk Ordbank, shipped in the pipeline's lemma exception
         # component): a lone capitalised one is not taken for a name.
-        self._lemma_table = (
-            nlp.get_pipe("fritekst_lemma_exceptions") if "fritekst_lemma_exceptions" in nlp.pipe_names else None
-        )
+        self._lemma_table = word_table(nlp)
         self._keep_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._keep_orth = PhraseMatcher(nlp.vocab, attr="ORTH")
         for group, terms in self.lexicon.keep.items():

@@ -27,10 +27,17 @@ from spacy.util import ensure_path
 
 POS_KEYS = {"NOUN": "noun", "VERB": "verb", "AUX": "verb", "ADJ": "adj", "ADV": "adv"}
 TABLE_FILE = "table.json.gz"
+#: The component's name in fritekst's pipelines.
+NAME = "fritekst_lemma_exceptions"
+
+
+def word_table(nlp: Language) -> "LemmaExceptions | None":
+    """The pipeline's Norsk Ordbank table (this component), or None when it has none."""
+    return nlp.get_pipe(NAME) if NAME in nlp.pipe_names else None
 
 
 @Language.factory(
-    "fritekst_lemma_exceptions",
+    NAME,
     default_config={"overwrite": True},
     assigns=["token.lemma"],
     requires=["token.pos"],
@@ -42,7 +49,7 @@ def make_lemma_exceptions(nlp: Language, name: str, overwrite: bool) -> "LemmaEx
 class LemmaExceptions:
     """Correct predicted lemmas from an exception table keyed by coarse POS."""
 
-    def __init__(self, name: str = "fritekst_lemma_exceptions", overwrite: bool = True) -> None:
+    def __init__(self, name: str = NAME, overwrite: bool = True) -> None:
         self.name = name
         self.overwrite = overwrite
         self.table: dict[str, dict[str, list[str]]] = {}
@@ -58,7 +65,8 @@ class LemmaExceptions:
 
     def knows(self, word: str) -> bool:
         """Whether ``word`` (lower-cased) is a form or lemma of the table, i.e. a common word."""
-        return bool(self.classes(word))
+        low = word.lower()
+        return any(low in forms or low in self.known.get(pos, ()) for pos, forms in self.table.items())
 
     def classes(self, word: str) -> set[str]:
         """The table's word classes ("noun", "verb", "adj", ...) of ``word`` (lower-cased) as a form or a lemma."""

@@ -42,6 +42,7 @@ from fritekst.codebook import (
     parse_phrase,
     parse_term,
 )
+from fritekst.nlp.lemma_exceptions import word_table
 
 DEFAULT_SPAN_KEY = "fritekst"
 STOFF_FLAG = "fritekst_stoff"
@@ -57,8 +58,6 @@ SHORT_ENDINGS: tuple[str, ...] = ("", "s", "en", "et", "er", "ene", "a")
 MIN_COMPOUND_REST = 3
 #: Minimum length of the first part of a compound before a suffix term.
 MIN_COMPOUND_HEAD = 2
-#: The component with Norsk Ordbank's word table (``fritekst.nlp.lemma_exceptions``).
-LEMMA_TABLE_COMPONENT = "fritekst_lemma_exceptions"
 #: Minimum length of a non-substance term for typo tolerance (substances: 6).
 FUZZY_MIN_OTHER = 8
 #: Words never corrected to a lexicon term, in addition to spaCy's Norwegian stop words.
@@ -490,8 +489,8 @@ class CodebookRuler(Pipe):
         self._terms.set_guard(set(STOP_WORDS) | FUZZY_GUARD | set(self._excl_terms.exact))
         # A word Norsk Ordbank knows is no typo ("overnatte" is not "oversatt", "abstrakt" not
         # "Abstral"), when the pipeline has the word table; its lemma finds the inflections.
-        if LEMMA_TABLE_COMPONENT in self.nlp.pipe_names:
-            self._terms.known_word = self.nlp.get_pipe(LEMMA_TABLE_COMPONENT).knows
+        table = word_table(self.nlp)
+        self._terms.known_word = table.knows if table is not None else None
 
     # -- tagging -------------------------------------------------------------
     def _require(self) -> None:
