@@ -71,6 +71,7 @@ FUZZY_GUARD: frozenset[str] = frozenset(
         "søndag", "kommunen", "kommuner", "kommunene", "brukere", "brukerne", "brukeren",
         "rusbruk", "rusbruken", "rusbruker", "rusbrukere", "rusbrukerne", "rusbrukeren",
         "rusbrukers", "rusbrukernes", "overnatte", "overnatter", "overnattet", "overnatting",
+        "ambulanse", "ambulansen", "ambulanser", "ambulansene",
     }
 )
 
