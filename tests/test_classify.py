@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from fritekst.classify import (
     LabelClassifier,
@@ -20,6 +21,7 @@ from fritekst.classify import (
     load_classifier,
     training_set,
 )
+from fritekst.cli import main
 from fritekst.errors import ModelError
 
 # Constructed comments in the survey's register (not survey data).
@@ -337,10 +339,6 @@ CONSTRUCTED_V1 = REPO / "annotations" / "constructed" / "comments-v1.jsonl"
 def test_cli_train_and_evaluate_on_an_annotation_file(tmp_path: Path) -> None:
     """`fritekst train` on the constructed comments (real file format): held-out records are
     left out, no veto unless asked for, and `evaluate` scores the saved model."""
-    from click.testing import CliRunner
-
-    from fritekst.cli import main
-
     records = [json.loads(line) for line in CONSTRUCTED_V1.read_text(encoding="utf-8").splitlines() if line.strip()]
     for r in records[:40]:
         r["split"] = "heldout"

@@ -97,6 +97,11 @@ CLAUSE_STARTERS: frozenset[str] = frozenset(
 )
 
 
+def _may_negate(span: Span, measures_only: bool) -> bool:
+    """Whether a cue may negate ``span``: measure cues negate measures only."""
+    return not measures_only or span.label_.startswith("tiltak:")
+
+
 class NegationTagger:
     """Mark ``span._.negated`` on the mentions in ``doc.spans[span_key]`` (see module doc)."""
 
@@ -174,9 +179,6 @@ class NegationTagger:
         post = [c for c in post if not inside(c[0])]
         negated: set[int] = set()
 
-        def may_negate(span: Span, measures_only: bool) -> bool:
-            return not measures_only or span.label_.startswith("tiltak:")
-
         for cue_start, cue_end, measures_only in pre:
             limit = min(len(doc), cue_end + self.max_scope)
             end = cue_end
@@ -186,7 +188,7 @@ class NegationTagger:
             for idx, sp in enumerate(spans):
                 if sp.start <= cue_start < sp.end:
                     continue
-                if cue_start < sp.start < end and may_negate(sp, measures_only):
+                if cue_start < sp.start < end and _may_negate(sp, measures_only):
                     is_stoff = sp.label_.startswith("stoff:")
                     if is_stoff and seen_concept:
                         continue
@@ -201,7 +203,7 @@ class NegationTagger:
             for idx, sp in enumerate(spans):
                 if sp.start <= cue_start < sp.end:
                     continue
-                if begin <= sp.start and sp.end <= cue_start and may_negate(sp, measures_only):
+                if begin <= sp.start and sp.end <= cue_start and _may_negate(sp, measures_only):
                     negated.add(idx)
         for idx, sp in enumerate(spans):
             sp._.negated = idx in negated
