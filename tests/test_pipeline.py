@@ -226,3 +226,44 @@ def test_place_names_survive_serialisation(nlp, tmp_path):
     nlp.to_disk(tmp_path / "p")
     again = spacy.load(tmp_path / "p")
     assert again.get_pipe("fritekst_place_names").places == comp.places
+
+
+# -- fritekst_person_names ---------------------------------------------------------------
+
+SURNAMES = [
+    # a lone surname at the start of a sentence, which the NER misses
+    ("Kommuneoverlege Kari Bertelsen sier at tilbudet holdes åpent. "
+     "Bertelsen mener det er viktig å holde kontakten.", "Bertelsen"),
+    # a surname that is also a municipality, which the NER and the place list call GPE
+    ("Vi har snakket med Trond Giske om saken. "
+     "Giske mener at lavterskeltilbudet må holdes åpent.", "Giske"),
+]
+
+
+@pytest.mark.parametrize("text,surname", SURNAMES)
+def test_person_names_make_a_lone_surname_a_person(nlp, text, surname):
+    with nlp.select_pipes(disable=["fritekst_person_names"]):
+        before = {e.text: e.label_ for e in nlp(text).ents}
+    after = {e.text: e.label_ for e in nlp(text).ents}
+    assert before.get(surname) != "PER", "the NER alone already gets this one right"
+    assert after.get(surname) == "PER", after
+
+
+def test_person_names_relabel_only_single_tokens_and_keep_boundaries(nlp):
+    from fritekst.nlp.person_names import person_names
+
+    doc = nlp.make_doc("Kari Hansen ringte. Hansen Bygg AS leverte mat, og Hansens kollega "
+                       "kom. Hansen er GPE her. Olsen kom også.")
+    doc.ents = [doc.char_span(*span, label=label) for span, label in [
+        ((0, 11), "PER"),    # Kari Hansen: the full name the surname comes from
+        ((20, 34), "ORG"),   # Hansen Bygg AS: longer than the surname, stays ORG
+        ((72, 78), "GPE"),   # a lone Hansen of another type becomes PER
+    ]]
+    got = {(e.text, e.start_char): e.label_ for e in person_names(doc).ents}
+    assert got == {
+        ("Kari Hansen", 0): "PER",
+        ("Hansen Bygg AS", 20): "ORG",
+        ("Hansens", 51): "PER",    # the genitive, outside any entity, is added
+        ("Hansen", 72): "PER",
+    }, got
+    assert "Olsen" not in {e.text for e in doc.ents}, "only surnames of the document's own full names"

@@ -426,6 +426,29 @@ def test_names_found_only_with_the_pipeline(text: str, expected: str) -> None:
     assert redact_text(text, nlp=spacy.blank("nb")).text == text
 
 
+# A surname that the comment first gives with a first name: alone at the start of a
+# sentence the NER misses it or, being also a municipality, calls it a place.
+LONE_SURNAMES: list[tuple[str, str]] = [
+    ("Vi har snakket med Trond Giske om saken. Giske mener at tilbudet må holdes åpent.",
+     "Vi har snakket med [NAVN] om saken. [NAVN] mener at tilbudet må holdes åpent."),
+    ("Vi samarbeider med Knut Hole i NAV. Hole har god oversikt over brukerne.",
+     "Vi samarbeider med [NAVN] i NAV. [NAVN] har god oversikt over brukerne."),
+    ("Saken er meldt til Nina Sand. Sands vurdering er at tilbudet må åpnes.",
+     "Saken er meldt til [NAVN]. [NAVN] vurdering er at tilbudet må åpnes."),
+]
+
+
+@needs_pipeline
+@pytest.mark.parametrize(("text", "expected"), LONE_SURNAMES)
+def test_lone_surname_of_a_full_name_is_hidden(text: str, expected: str) -> None:
+    from fritekst.nlp.base import load_pipeline
+
+    nlp = load_pipeline("fritekst")
+    assert redact_text(text, nlp=nlp).text == expected
+    nlp.remove_pipe("fritekst_person_names")
+    assert redact_text(text, nlp=nlp).text != expected, "the NER alone already hides it"
+
+
 # ----------------------------------------------------------------------------------------
 # CLI
 # ----------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ Adds what training cannot learn from the treebank:
   GPE (``fritekst/nlp/place_names.py``; municipalities and counties from
   ``fritekst/data/kommuner.txt`` that are neither common words nor first names, and the
   countries and cities of ``training/place_names.txt``);
+- ``fritekst_person_names`` after that: a surname the document uses in a full person
+  name is a person wherever it stands alone (``fritekst/nlp/person_names.py``);
 - ``fritekst_final_period`` first: "2005." / "i." before a capitalised word become word
   + period (``fritekst/nlp/final_period.py``);
 - ``meta.json``: name, version, licence and attribution, data, training command
@@ -109,6 +111,7 @@ def main() -> None:
     nlp.add_pipe("fritekst_pos_lexicon", after="morphologizer")
     nlp.add_pipe("fritekst_final_period", first=True)
     nlp.add_pipe("fritekst_place_names", after="ner").set_places(load_places())
+    nlp.add_pipe("fritekst_person_names", after="fritekst_place_names")
 
     nlp.meta.update({
         "name": "fritekst",

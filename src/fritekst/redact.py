@@ -83,6 +83,7 @@ from spacy.tokens import Doc, Span, Token
 
 from fritekst.errors import InputError
 from fritekst.nlp.lemma_exceptions import word_table
+from fritekst.nlp.person_names import surname_forms
 from fritekst.records import TaggedRecord
 
 __all__ = [
@@ -117,7 +118,8 @@ NER_PLACE_LABELS: frozenset[str] = frozenset({"LOC", "GPE_LOC", "GPE_ORG", "GPE"
 #: includes ``fritekst_place_names``: it would re-type a lone "Hole" or "Moss" tagged PER
 #: as a place, and Norwegian surnames are very often place names, so redaction keeps the
 #: NER's person reading (over-redacting a place beats leaking a name).
-_ENTITY_COMPONENTS: frozenset[str] = frozenset({"ner", "entity_ruler"})
+#: ``fritekst_person_names`` stays: it only makes a lone surname a person.
+_ENTITY_COMPONENTS: frozenset[str] = frozenset({"ner", "entity_ruler", "fritekst_person_names"})
 _NER_COMPONENTS: frozenset[str] = _ENTITY_COMPONENTS | {"tok2vec", "transformer", "senter", "morphologizer", "tagger", "attribute_ruler"}
 
 _KEEP_GROUPS: tuple[str, ...] = (
@@ -638,6 +640,7 @@ class Redactor:
         protected = self._protected(doc)
         spans: list[tuple[int, int, str]] = list(self._name_rules(doc, protected))
         has_pos = doc.has_annotation("POS")
+        surnames = surname_forms(doc)  # "Giske" after "Trond Giske" is a name, known word or not
         for ent in doc.ents:
             end = ent.end
             while end > ent.start and doc[end - 1].is_space:  # "Storgata\n": never take the line break
@@ -646,7 +649,7 @@ class Redactor:
             if not len(ent) or not any(_capitalised(t) for t in ent):
                 continue  # names and places are capitalised; "NAV", "hasj" are not
             if ent.label_ in NER_PERSON_LABELS:
-                if self._is_person_name(ent, has_pos):
+                if ent.text in surnames or self._is_person_name(ent, has_pos):
                     spans.append((ent.start, ent.end, "NAVN"))
             elif self.places and ent.label_ in NER_PLACE_LABELS:
                 spans.append((ent.start, ent.end, "STED"))

@@ -29,6 +29,7 @@ from fritekst.errors import ModelError
 # runs from a source tree, without its spacy_factories entry points)
 from fritekst.nlp import final_period as _final_period  # noqa: F401
 from fritekst.nlp import lemma_exceptions as _lemma_exceptions  # noqa: F401
+from fritekst.nlp import person_names as _person_names  # noqa: F401
 from fritekst.nlp import place_names as _place_names  # noqa: F401
 from fritekst.nlp import pos_lexicon as _pos_lexicon  # noqa: F401
 
