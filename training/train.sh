@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Retrain fritekst's Norwegian pipeline from the treebank, package it, evaluate it.
-# Reproducible: fixed seed, config in training/config.cfg. About 30 minutes on 2 cores.
+# Reproducible: fixed seed, config in training/config.cfg. About 40 minutes on 2 cores.
 # Needs ../shared/data/norne (not in this repository) and, for the lemma table,
 # spacy-lookups-data (pip install spacy-lookups-data; only needed here).
 # NORNE, WORK (training output folder) and OUT (packaged pipeline) can be overridden.
@@ -10,6 +10,13 @@ NORNE=${NORNE:-../shared/data/norne}
 WORK=${WORK:-training/output}
 OUT=${OUT:-models/nb_fritekst}
 python training/convert.py --norne "$NORNE" --out training/corpus
-python -m spacy train training/config.cfg --output "$WORK" --system.seed 0
-python training/package.py "$WORK/model-best" "$OUT"
+# The shipped model learns from the UD dev split too (15 % more data, with gold UPOS):
+# training/corpus/final holds train + dev, the fixed 11,000 steps were chosen in runs on
+# train alone, and the last checkpoint is packaged (the dev scores logged while training
+# are then not a held-out measure). Experiments train on train.spacy alone, as the config
+# does by default, and compare on dev.
+mkdir -p training/corpus/final
+ln -sf ../train.spacy ../dev.spacy training/corpus/final/
+python -m spacy train training/config.cfg --output "$WORK" --system.seed 0 --paths.train training/corpus/final
+python training/package.py "$WORK/model-last" "$OUT"
 python training/evaluate.py "$OUT" --norne "$NORNE" --json "$WORK/scores.json" --update-meta
