@@ -82,6 +82,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from fritekst.errors import InputError
+from fritekst.nlp import with_genitives
 from fritekst.nlp.lemma_exceptions import word_table
 from fritekst.nlp.person_names import surname_forms
 from fritekst.records import TaggedRecord
@@ -544,8 +545,8 @@ class Redactor:
             matcher.add(group, [nlp.make_doc(t) for t in terms])
         self._places = PhraseMatcher(nlp.vocab, attr="ORTH")
         if places:
-            names = list(self.lexicon.places)
-            names += [p + "s" for p in self.lexicon.places if " " not in p and not p.endswith("s")]
+            # the places, the genitives of the one-word ones ("Bodøs"), and the regions
+            names = sorted(set(self.lexicon.places) | with_genitives(p for p in self.lexicon.places if " " not in p))
             names += list(self.lexicon.keep.get("regions", ()))
             self._places.add("STED", [nlp.make_doc(t) for t in names])
         substances = _codebook_substances() if substance_terms is None else substance_terms

@@ -27,6 +27,8 @@ from typing import Callable
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from fritekst.nlp import with_genitives
+
 #: The entity label that is propagated.
 PERSON = "PER"
 
@@ -37,7 +39,7 @@ def surname_forms(doc: Doc) -> frozenset[str]:
         ent[-1].text for ent in doc.ents
         if ent.label_ == PERSON and len(ent) >= 2 and ent[-1].is_alpha and ent[-1].is_title
     }
-    return frozenset(surnames | {s + "s" for s in surnames if not s.endswith("s")})
+    return with_genitives(surnames)
 
 
 @Language.factory("fritekst_person_names", assigns=["doc.ents"], requires=["doc.ents"])

@@ -32,6 +32,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import ensure_path
 
+from fritekst.nlp import with_genitives
+
 PLACES_FILE = "places.json"
 #: Predicted types that a listed place name overrides.
 RETYPED = frozenset({"PER", "ORG", "LOC", "PROD"})
@@ -53,7 +55,7 @@ class PlaceNames:
     def set_places(self, places: Iterable[str]) -> None:
         self.places = frozenset(p.strip() for p in places if p.strip())
         # the listed names and their genitives ("Kroatias"): the one definition of a match
-        self._forms = self.places | {p + "s" for p in self.places if not p.endswith("s")}
+        self._forms = with_genitives(self.places)
         self.matcher = PhraseMatcher(self.nlp.vocab)
         self.matcher.add("GPE", list(self.nlp.tokenizer.pipe(sorted(self._forms))))
 
