@@ -192,6 +192,16 @@ def test_pos_lexicon_fixes_substance_nouns_and_keeps_adverbs(nlp):
     assert "ADV" in checker.allowed("lenger", lexicon)
 
 
+def test_whitespace_tokens_between_paragraphs_are_space(nlp):
+    # comments pasted from e-mail keep their line breaks and double spaces; the treebank
+    # has no such tokens, so only the lexicon step keeps them from becoming words
+    doc = nlp("Mangel på hasj.\n\n- Økt bruk av GHB.  Mer piller \n")
+    spaces = [t for t in doc if t.is_space]
+    assert len(spaces) == 3, [t.text for t in doc]
+    assert {t.pos_ for t in spaces} == {"SPACE"}
+    assert [t.pos_ for t in doc if t.text in ("hasj", "piller")] == ["NOUN", "NOUN"]
+
+
 # -- fritekst_place_names ----------------------------------------------------------------
 
 PLACES = [
