@@ -71,9 +71,13 @@ def main() -> None:
                     help="UD split to score on; use dev while developing, test for final figures")
     ap.add_argument("--repeats", type=int, default=3, help="timing runs (the best one counts)")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--code", type=Path, default=None,
+                    help="Python file with extra spaCy components/architectures the pipeline uses (experiments)")
     ap.add_argument("--update-meta", action="store_true",
                     help="write the scores into PIPELINE/meta.json (fritekst.ud_test_scores)")
     args = ap.parse_args()
+    if args.code:
+        spacy.util.import_file("fritekst_experiment", args.code)
     if args.update_meta and args.split != "test":
         ap.error("--update-meta records test-split scores only")
     s = evaluate(args.pipeline, args.norne, repeats=args.repeats, split=args.split)

@@ -102,11 +102,20 @@ def main() -> None:
     ap.add_argument("out", type=Path)
     ap.add_argument("--lookups", type=Path, default=None)
     ap.add_argument("--version", default="0.1.0")
+    ap.add_argument("--code", type=Path, default=None,
+                    help="Python file with extra spaCy components/architectures the model uses (experiments)")
     args = ap.parse_args()
+    if args.code:
+        spacy.util.import_file("fritekst_experiment", args.code)
 
     nlp = spacy.load(args.model)
     adjust_tokenizer(nlp)
-    comp = nlp.add_pipe("fritekst_lemma_exceptions", after="trainable_lemmatizer")
+    # a model trained with fritekst_lexicon_features already has the component (its
+    # morphologizer reads the table while training); the table is set again either way
+    if "fritekst_lemma_exceptions" in nlp.pipe_names:
+        comp = nlp.get_pipe("fritekst_lemma_exceptions")
+    else:
+        comp = nlp.add_pipe("fritekst_lemma_exceptions", after="trainable_lemmatizer")
     comp.set_table(*load_table(args.lookups))
     nlp.add_pipe("fritekst_pos_lexicon", after="morphologizer")
     nlp.add_pipe("fritekst_final_period", first=True)
