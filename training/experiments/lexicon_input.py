@@ -1,9 +1,14 @@
 """Experiment (2026-11-23, session 7; not shipped): dictionary knowledge as a model input.
 
 Results and the decision are in ``training/README.md`` ("Tried 2026-11-23, session 7").
-Run it with ``--code training/experiments/lexicon_input.py`` (spaCy's ``train``, and
-``training/package.py`` / ``training/evaluate.py`` for the trained model) and the config
-``training/experiments/lexicon_input.cfg``.
+Write its config from the shipped one, then train with this file as ``--code`` (also for
+``training/package.py`` and ``training/evaluate.py`` on the trained model)::
+
+    python training/experiments/lexicon_input.py --into morphologizer -o lex.cfg
+    python -m spacy train lex.cfg --output OUT --code training/experiments/lexicon_input.py
+
+``--into`` names the components that get the features (``morphologizer``, ``ner`` or
+both); the rest of the config is ``training/config.cfg`` as it is.
 
 The morphologizer learns UPOS from a 300,000-word treebank, and its commonest errors on
 open-class words are ones a dictionary settles: a form Norsk Ordbank knows only as a
@@ -15,14 +20,13 @@ model see the dictionary while it decides.
   token, a 0/1 vector in ``doc.user_data[KEY]``: which Ordbank word classes the form has
   (noun, verb, adjective, adverb), whether Ordbank does not know it at all, and whether
   it is a listed Norwegian first name. The Ordbank table is the one of the pipeline's
-  ``fritekst_lemma_exceptions`` component, found by name as ``fritekst_pos_lexicon``
-  does; for training, the callback ``fritekst.ordbank_table.v1`` gives that component
-  its table right after initialisation (``[initialize] after_init``).
+  ``fritekst_lemma_exceptions`` component (``word_table``); for training, the callback
+  ``fritekst.ordbank_table.v1`` gives that component its table right after
+  initialisation (``[initialize] after_init``).
 - The architecture ``fritekst.LexiconTok2Vec.v1`` wraps a component's
   ``Tok2VecListener``: it concatenates the shared token vectors with these features and
   mixes them in one Maxout layer of the same width. Unlike session 5's lexeme flags,
-  which went into the shared tok2vec, it can feed one component only (the config feeds
-  the morphologizer; the NER variants are described in the README).
+  which went into the shared tok2vec, it can feed one component only.
 
 Docs without the features get zeros. Training runs the component as an annotating
 component, so the training documents carry the features too.
@@ -30,16 +34,19 @@ component, so the training documents carry the features too.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
-from typing import Callable, Iterable, List
+from typing import Callable, List
 
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
-from thinc.api import Maxout, Model, chain, concatenate, with_array
+from thinc.api import Config, Maxout, Model, chain, concatenate, with_array
 from thinc.types import Floats2d
+
+from fritekst.nlp.lemma_exceptions import NAME as LEMMA_EXCEPTIONS, word_table
 
 #: Where the component leaves the features on a Doc.
 KEY = "fritekst.lexicon_features"
@@ -48,27 +55,21 @@ COLUMNS = ("noun", "verb", "adj", "adv", "unknown", "first_name")
 N_FEATURES = len(COLUMNS)
 
 
-@Language.factory(
-    "fritekst_lexicon_features",
-    default_config={"lexicon": "fritekst_lemma_exceptions"},
-)
-def make_lexicon_features(nlp: Language, name: str, lexicon: str) -> "LexiconFeatures":
-    return LexiconFeatures(nlp, name=name, lexicon=lexicon)
+@Language.factory("fritekst_lexicon_features")
+def make_lexicon_features(nlp: Language, name: str) -> "LexiconFeatures":
+    return LexiconFeatures(nlp)
 
 
 class LexiconFeatures:
-    """Store each token's dictionary features in ``doc.user_data[KEY]`` (see the module docstring)."""
+    """Store each token's dictionary features in ``doc.user_data[KEY]`` (see the module docstring).
 
-    def __init__(self, nlp: Language, name: str = "fritekst_lexicon_features",
-                 lexicon: str = "fritekst_lemma_exceptions") -> None:
+    Nothing to save or initialise: the table lives in the lemma-exception component.
+    """
+
+    def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
-        self.name = name
-        self.lexicon = lexicon
         self._cache: dict[str, np.ndarray] = {}
         self._first_names: frozenset[str] | None = None
-
-    def _table(self):  # noqa: ANN202 - the LemmaExceptions component or None
-        return self.nlp.get_pipe(self.lexicon) if self.lexicon in self.nlp.component_names else None
 
     def first_names(self) -> frozenset[str]:
         if self._first_names is None:
@@ -78,7 +79,7 @@ class LexiconFeatures:
         return self._first_names
 
     def features(self, word: str, table) -> np.ndarray:  # noqa: ANN001
-        """The feature row of one word form (cached per form)."""
+        """The feature row of one word form (cached per form once the table is there)."""
         row = self._cache.get(word)
         if row is None:
             classes = table.classes(word) if table is not None else set()
@@ -86,37 +87,15 @@ class LexiconFeatures:
                            + [table is not None and not classes,
                               word[:1].isupper() and word.capitalize() in self.first_names()],
                            dtype="float32")
-            if len(self._cache) < 200_000:
+            if table is not None and len(self._cache) < 200_000:
                 self._cache[word] = row
         return row
 
     def __call__(self, doc: Doc) -> Doc:
-        table = self._table()
+        table = word_table(self.nlp)
         rows = [self.features(token.text, table) for token in doc]
         doc.user_data[KEY] = np.vstack(rows) if rows else np.zeros((0, N_FEATURES), dtype="float32")
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
-
-    def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None) -> None:
-        self._cache.clear()
-
-    # Nothing to save: the table lives in the lemma-exception component.
-    def to_disk(self, path, *, exclude: Iterable[str] = ()) -> None:  # noqa: ANN001
-        return None
-
-    def from_disk(self, path, *, exclude: Iterable[str] = ()) -> "LexiconFeatures":  # noqa: ANN001
-        self._cache.clear()
-        return self
-
-    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
-        return b""
-
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "LexiconFeatures":
-        self._cache.clear()
-        return self
 
 
 def _features_forward(model: Model, docs: List[Doc], is_train: bool):  # noqa: ANN202
@@ -163,3 +142,33 @@ def make_ordbank_table(lookups: str | None = None) -> Callable[[Language], Langu
         return nlp
 
     return after_init
+
+
+SHIPPED_CONFIG = Path(__file__).resolve().parent.parent / "config.cfg"
+
+
+def experiment_config(into: list[str], base: Path = SHIPPED_CONFIG) -> Config:
+    """``base`` with the feature component first, the Ordbank table and ``into``'s listeners wrapped."""
+    cfg = Config().from_disk(base, interpolate=False)
+    pipeline = cfg["nlp"]["pipeline"]
+    pipeline.insert(0, "fritekst_lexicon_features")
+    pipeline.insert(pipeline.index("trainable_lemmatizer") + 1, LEMMA_EXCEPTIONS)
+    cfg["training"]["annotating_components"] = ["fritekst_lexicon_features"]
+    cfg["initialize"]["after_init"] = {"@callbacks": "fritekst.ordbank_table.v1"}
+    cfg["components"]["fritekst_lexicon_features"] = {"factory": "fritekst_lexicon_features"}
+    cfg["components"][LEMMA_EXCEPTIONS] = {"factory": LEMMA_EXCEPTIONS, "overwrite": True}
+    for name in into:
+        listener = cfg["components"][name]["model"]["tok2vec"]
+        cfg["components"][name]["model"]["tok2vec"] = {
+            "@architectures": "fritekst.LexiconTok2Vec.v1", "width": listener["width"],
+            "maxout_pieces": 3, "tok2vec": listener}
+    return cfg
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description="Write the config of the Ordbank-input experiment")
+    ap.add_argument("--into", nargs="+", choices=["morphologizer", "ner"], default=["morphologizer"])
+    ap.add_argument("-o", "--output", type=Path, required=True)
+    args = ap.parse_args()
+    experiment_config(args.into).to_disk(args.output)
+    print(f"wrote {args.output} (features into {', '.join(args.into)})")
