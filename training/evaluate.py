@@ -37,14 +37,18 @@ sys.path.insert(0, str(HERE))
 from convert import NORNE_DEFAULT, read_ud, ud_docs  # noqa: E402
 
 
-def with_line_breaks(doc: Doc) -> Doc:
+def with_line_breaks(doc: Doc, drop_periods: bool = False) -> Doc:
     """The gold document with a line break after every sentence ("\\n\\n" after every
-    third), as in comments written in paragraphs or lists. The treebank has no whitespace
-    tokens; these get POS SPACE, their own text as lemma and no entity."""
+    third), as in comments written in paragraphs or lists; with ``drop_periods`` a
+    sentence's final "." goes, as in a list. The treebank has no whitespace tokens; these
+    get POS SPACE, their own text as lemma and no entity."""
     words, spaces, pos, lemmas, starts, ents = [], [], [], [], [], []
     sents = list(doc.sents)
     for i, sent in enumerate(sents):
+        last = len(sent) - 1
         for t in sent:
+            if drop_periods and t.i - sent.start == last > 0 and t.text == ".":
+                break
             words.append(t.text)
             spaces.append(bool(t.whitespace_))
             pos.append(t.pos_)
@@ -113,11 +117,11 @@ def _words_of(span) -> list:
 
 
 def evaluate(model: str, norne: Path, repeats: int = 3, split: str = "test",
-             line_breaks: bool = False) -> dict:
+             line_breaks: bool = False, drop_periods: bool = False) -> dict:
     nlp = spacy.load(model)
     gold = list(ud_docs(nlp.vocab, read_ud(norne, split)))
     if line_breaks:
-        gold = [with_line_breaks(d) for d in gold]
+        gold = [with_line_breaks(d, drop_periods) for d in gold]
     examples = [Example(nlp.make_doc(d.text), d) for d in gold]
     for eg, doc in zip(examples, nlp.pipe((eg.predicted for eg in examples), batch_size=64)):
         eg.predicted = doc
@@ -134,7 +138,8 @@ def evaluate(model: str, norne: Path, repeats: int = 3, split: str = "test",
         best = dt if best is None else min(best, dt)
     out = {
         "pipeline": model,
-        "split": split + (" with line breaks" if line_breaks else ""),
+        "split": split + (" with line breaks" if line_breaks else "")
+        + (" and no final periods" if line_breaks and drop_periods else ""),
         "pos_acc": scores.get("pos_acc"),
         **words_only,
         "lemma_acc": scores.get("lemma_acc"),
@@ -155,6 +160,8 @@ def main() -> None:
                     help="UD split to score on; use dev while developing, test for final figures")
     ap.add_argument("--line-breaks", action="store_true",
                     help="insert a line break after every sentence (robustness to comment layout)")
+    ap.add_argument("--drop-periods", action="store_true",
+                    help="with --line-breaks: also drop each sentence's final period (a list)")
     ap.add_argument("--repeats", type=int, default=3, help="timing runs (the best one counts)")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--code", type=Path, default=None,
@@ -167,7 +174,7 @@ def main() -> None:
     if args.update_meta and (args.split != "test" or args.line_breaks):
         ap.error("--update-meta records the plain test-split scores only")
     s = evaluate(args.pipeline, args.norne, repeats=args.repeats, split=args.split,
-                 line_breaks=args.line_breaks)
+                 line_breaks=args.line_breaks, drop_periods=args.drop_periods)
     pct = lambda v: "-" if v is None else f"{100 * v:.1f}"  # noqa: E731
     print(f"pipeline: {s['pipeline']}  (UD {s['split']} split)")
     if s["pos_acc_space"] is not None:
