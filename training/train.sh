@@ -17,6 +17,8 @@ python training/convert.py --norne "$NORNE" --out training/corpus
 # does by default, and compare on dev.
 mkdir -p training/corpus/final
 ln -sf ../train.spacy ../dev.spacy training/corpus/final/
-python -m spacy train training/config.cfg --output "$WORK" --system.seed 0 --paths.train training/corpus/final
+# --code: the augmenter that puts line breaks into training documents (training/augment.py)
+python -m spacy train training/config.cfg --code training/augment.py --output "$WORK" \
+    --system.seed 0 --paths.train training/corpus/final
 python training/package.py "$WORK/model-last" "$OUT"
 python training/evaluate.py "$OUT" --norne "$NORNE" --json "$WORK/scores.json" --update-meta

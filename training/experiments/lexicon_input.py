@@ -8,7 +8,8 @@ Write its config from the shipped one, then train with this file as ``--code`` (
     python -m spacy train lex.cfg --output OUT --code training/experiments/lexicon_input.py
 
 ``--into`` names the components that get the features (``morphologizer``, ``ner`` or
-both); the rest of the config is ``training/config.cfg`` as it is.
+both); the rest of the config is ``training/config.cfg`` as it is, without its layout
+augmenter.
 
 The morphologizer learns UPOS from a 300,000-word treebank, and its commonest errors on
 open-class words are ones a dictionary settles: a form Norsk Ordbank knows only as a
@@ -150,6 +151,9 @@ SHIPPED_CONFIG = Path(__file__).resolve().parent.parent / "config.cfg"
 def experiment_config(into: list[str], base: Path = SHIPPED_CONFIG) -> Config:
     """``base`` with the feature component first, the Ordbank table and ``into``'s listeners wrapped."""
     cfg = Config().from_disk(base, interpolate=False)
+    # the session-7 runs trained without the layout augmenter (training/augment.py, added
+    # in session 8), and spacy train takes one --code file: keep them reproducible
+    cfg["corpora"]["train"]["augmenter"] = None
     pipeline = cfg["nlp"]["pipeline"]
     pipeline.insert(0, "fritekst_lexicon_features")
     pipeline.insert(pipeline.index("trainable_lemmatizer") + 1, LEMMA_EXCEPTIONS)
