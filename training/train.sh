@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Retrain fritekst's Norwegian pipeline from the treebank, package it, evaluate it.
-# Reproducible: fixed seed, config in training/config.cfg. About 30 minutes on 2 cores.
+# Reproducible: fixed seed, config in training/config.cfg. About 40 minutes on 2 cores.
 # Needs ../shared/data/norne (not in this repository) and, for the lemma table,
 # spacy-lookups-data (pip install spacy-lookups-data; only needed here).
 # NORNE, WORK (training output folder) and OUT (packaged pipeline) can be overridden.
