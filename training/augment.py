@@ -103,13 +103,18 @@ def with_sentence_breaks(nlp: Language, example: Example, break_level: float,
         return example
 
     has_dep = ref.has_annotation("DEP", require_complete=True)
-    words, spaces, pos, morphs, lemmas, starts, ents = [], [], [], [], [], [], []
-    heads_old, deps = [], []
-    new_index: dict[int, int] = {}
+    new_index: dict[int, int] = {}  # old token index -> index in the new document
+    shift = 0
+    for tok in ref:
+        if tok.i in dropped:
+            shift -= 1
+            continue
+        new_index[tok.i] = tok.i + shift
+        shift += tok.i in breaks
+    words, spaces, pos, morphs, lemmas, starts, ents, heads, deps = ([] for _ in range(9))
     for tok in ref:
         if tok.i in dropped:
             continue
-        new_index[tok.i] = len(words)
         words.append(tok.text)
         spaces.append(bool(tok.whitespace_))
         pos.append(tok.pos_ or None)
@@ -118,7 +123,7 @@ def with_sentence_breaks(nlp: Language, example: Example, break_level: float,
         starts.append(bool(tok.is_sent_start))
         ents.append(f"{tok.ent_iob_}-{tok.ent_type_}" if tok.ent_iob_ in ("B", "I")
                     else "O" if tok.ent_iob_ == "O" else None)
-        heads_old.append(("old", tok.head.i))
+        heads.append(new_index[tok.head.i])
         deps.append(tok.dep_)
         if tok.i in breaks:
             spaces[-1] = False
@@ -129,12 +134,11 @@ def with_sentence_breaks(nlp: Language, example: Example, break_level: float,
             lemmas.append(breaks[tok.i])
             starts.append(False)
             ents.append("O")
-            heads_old.append(("new", len(words) - 2))
+            heads.append(len(words) - 2)
             deps.append("dep")
     annotation = dict(words=words, spaces=spaces, pos=pos, morphs=morphs, lemmas=lemmas,
                       sent_starts=starts, ents=ents)
     if has_dep:
-        annotation["heads"] = [new_index[i] if kind == "old" else i for kind, i in heads_old]
-        annotation["deps"] = deps
+        annotation.update(heads=heads, deps=deps)
     reference = Doc(ref.vocab, **annotation)
     return Example(nlp.make_doc(reference.text), reference)

@@ -45,10 +45,10 @@ def with_line_breaks(doc: Doc, drop_periods: bool = False) -> Doc:
     words, spaces, pos, lemmas, starts, ents = [], [], [], [], [], []
     sents = list(doc.sents)
     for i, sent in enumerate(sents):
-        last = len(sent) - 1
-        for t in sent:
-            if drop_periods and t.i - sent.start == last > 0 and t.text == ".":
-                break
+        tokens = list(sent)
+        if drop_periods and len(tokens) > 1 and tokens[-1].text == ".":
+            tokens.pop()
+        for t in tokens:
             words.append(t.text)
             spaces.append(bool(t.whitespace_))
             pos.append(t.pos_)
@@ -93,7 +93,7 @@ def word_scores(examples: list[Example]) -> dict:
             else:
                 right["pos"] += tok.pos_ == pos
                 right["lemma"] += tok.lemma_ == lemma
-        gold_starts = {s_[0].i for s_ in (_words_of(sent) for sent in eg.reference.sents) if s_}
+        gold_starts = {w[0].i for w in map(_words_of, eg.reference.sents) if w}
         pred_starts = set()
         for sent in eg.predicted.sents:
             words = _words_of(sent)
