@@ -25,8 +25,9 @@ import spacy
 from spacy.language import Language
 
 from fritekst.errors import ModelError
-# register the factories of the shipped pipeline's own components (also when fritekst
-# runs from a source tree, without its spacy_factories entry points)
+# register the shipped pipeline's own architecture and components (also when fritekst runs
+# from a source tree, without its spacy_architectures and spacy_factories entry points)
+from fritekst.nlp import architectures as _architectures  # noqa: F401
 from fritekst.nlp import final_period as _final_period  # noqa: F401
 from fritekst.nlp import lemma_exceptions as _lemma_exceptions  # noqa: F401
 from fritekst.nlp import person_names as _person_names  # noqa: F401

@@ -1,0 +1,43 @@
+"""Model architectures of fritekst's own Norwegian pipeline.
+
+``fritekst.ContextListener.v1`` is what the NER reads: the shared tok2vec's vectors (a
+``spacy.Tok2VecListener.v1``), with a bidirectional LSTM over the whole document added to
+them (a residual connection). The shared CNN sees ``depth * window_size`` tokens on each
+side of a word (4 here); whether "Hemsedal" or "Aftenposten" is a place, an organisation
+or a product is often said further away, and the LSTM carries it. The morphologizer,
+lemmatizer and senter read the CNN's vectors unchanged: with the LSTM in the shared tok2vec
+instead, spaCy's dev UPOS and NER F were no better than without it up to step 6,000, where
+that run was stopped (training/README.md, session 9).
+
+It is thinc's own LSTM (no PyTorch), with ``width / 2`` hidden units per direction so that
+its output keeps the listener's width.
+
+Registered in spaCy's ``architectures`` registry when this module is imported
+(:mod:`fritekst.nlp.base` imports it) and through the ``spacy_architectures`` entry point,
+so that ``spacy.load`` and ``spacy train`` find it.
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+from spacy.tokens import Doc
+from spacy.util import registry
+from thinc.api import LSTM, Model, chain, residual, with_padded
+from thinc.types import Floats2d
+
+
+@registry.architectures("fritekst.ContextListener.v1")
+def context_listener(
+    width: int, upstream: str = "*", depth: int = 1, dropout: float = 0.0
+) -> Model[List[Doc], List[Floats2d]]:
+    """A ``spacy.Tok2VecListener.v1`` followed by a residual bidirectional LSTM.
+
+    width, upstream: as in ``spacy.Tok2VecListener.v1`` (width must be even).
+    depth: stacked LSTM layers. dropout: dropout on the LSTM's weights in training.
+    """
+    if width % 2:
+        raise ValueError(f"the BiLSTM needs an even width (got {width})")
+    listener = registry.architectures.get("spacy.Tok2VecListener.v1")(width=width, upstream=upstream)
+    lstm = with_padded(LSTM(nO=width, nI=width, bi=True, depth=depth, dropout=dropout))
+    return chain(listener, residual(lstm))
