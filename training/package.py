@@ -155,9 +155,9 @@ def main() -> None:
             "training_data": "NDT files without UD dev/test sentences (UPOS mapped) + the UD dev split (gold UPOS); "
                              "the UD test split is held out",
             "training_command": "bash training/train.sh",
-            "training_time": "41 min wall clock on 2 CPU cores (convert + 11,000 steps on train + dev + package "
-                             "+ evaluate; the training alone 38 min with another training on the second core), "
-                             "measured 2026-11-23; seed 0",
+            "training_time": "11,000 steps on train + dev in 44 min wall clock on 2 CPU cores while two other "
+                             "trainings shared them (convert, package and evaluate add ~4 min), measured "
+                             "2026-11-23; seed 0",
         },
     })
     tmp = args.out.with_name(args.out.name + ".tmp")
