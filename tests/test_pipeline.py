@@ -305,3 +305,18 @@ def test_person_names_relabel_only_single_tokens_and_keep_boundaries(nlp):
         ("Hansen", 72): "PER",
     }, got
     assert "Olsen" not in {e.text for e in doc.ents}, "only surnames of the document's own full names"
+
+
+def test_person_names_take_in_a_given_name_the_ner_left_out(nlp):
+    from fritekst.nlp.person_names import person_names
+
+    # the shipped NER returns "Haugland Brekke" alone for this sentence
+    doc = nlp.make_doc("Vi har hatt kontakt med Torgrim Haugland Brekke. Bergen Kari Olsen ringte.")
+    for tok in doc:
+        tok.pos_ = "PROPN" if tok.is_title and tok.i else "PRON" if tok.i == 0 else "NOUN"
+    doc.ents = [doc.char_span(*span, label="PER") for span in [(32, 47), (56, 66)]]
+    got = [(e.text, e.label_) for e in person_names(doc).ents]
+    # a capitalised word that opens a sentence is not taken in: capitals say nothing there
+    assert got == [("Torgrim Haugland Brekke", "PER"), ("Kari Olsen", "PER")], got
+    assert [e.text for e in nlp("Vi har hatt god kontakt med Torgrim Haugland Brekke om det.").ents
+            if e.label_ == "PER"] == ["Torgrim Haugland Brekke"]

@@ -15,7 +15,10 @@ that word or its genitive (+ "s"):
 - a single-token entity of another type is relabelled ``PER``;
 - a token outside any entity becomes a ``PER`` entity.
 
-Entities longer than the token are left alone, and no entity is removed or moved. The
+Entities longer than the token are left alone, and no entity is removed. A person entity
+is extended to the left over capitalised PROPN tokens outside any entity that do not
+open a sentence or line: the NER sometimes leaves out the first of three name words
+("Torgrim [Haugland Brekke]"). The
 document is the unit: for fritekst a survey comment, in which "Kari Hansen ... Hansen"
 refers to one person. Redaction runs it too (a lone surname is still a name to hide).
 """
@@ -25,7 +28,7 @@ from __future__ import annotations
 from typing import Callable
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from fritekst.nlp import with_genitives
 
@@ -49,6 +52,7 @@ def make_person_names(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
 def person_names(doc: Doc) -> Doc:
     """Label every lone mention of a surname that the document uses in a full person name."""
+    _extend_to_given_names(doc)
     forms = surname_forms(doc)
     if not forms:
         return doc
@@ -67,3 +71,44 @@ def person_names(doc: Doc) -> Doc:
     if changed:
         doc.ents = sorted(ents, key=lambda span: span.start)
     return doc
+
+
+def _extend_to_given_names(doc: Doc) -> None:
+    """Let a person entity start at the capitalised name words right before it.
+
+    The NER sometimes leaves out the first of three name words ("Torgrim [Haugland
+    Brekke]"). A token directly before a person entity that is outside every entity, tagged
+    PROPN, written with a capital initial and not the first word of a sentence or line
+    (where capitals say nothing) is taken into the entity. The senter runs later in the
+    pipeline, so a sentence start is read off the token before: none, a line break, or
+    sentence-final punctuation.
+    """
+    ents = list(doc.ents)
+    changed = False
+    for k, ent in enumerate(ents):
+        if ent.label_ != PERSON:
+            continue
+        start = ent.start
+        floor = ents[k - 1].end if k else 0
+        while start > floor:
+            tok = doc[start - 1]
+            if not (tok.pos_ == "PROPN" and tok.is_title and tok.is_alpha and not _starts_sentence(tok)):
+                break
+            start -= 1
+        if start != ent.start:
+            ents[k] = Span(doc, start, ent.end, label=PERSON)
+            changed = True
+    if changed:
+        doc.ents = ents
+
+
+#: Tokens after which a capital says nothing about a name.
+SENTENCE_END = frozenset({".", "!", "?", ":", ";", "-", "–", "•", "«", '"'})
+
+
+def _starts_sentence(tok: Token) -> bool:
+    """Whether ``tok`` opens a sentence or line, read off the token before it."""
+    if tok.i == 0:
+        return True
+    prev = tok.doc[tok.i - 1]
+    return prev.is_space or prev.text in SENTENCE_END
