@@ -15,12 +15,11 @@ that word or its genitive (+ "s"):
 - a single-token entity of another type is relabelled ``PER``;
 - a token outside any entity becomes a ``PER`` entity.
 
-Entities longer than the token are left alone, and no entity is removed. A person entity
-is extended to the left over capitalised PROPN tokens outside any entity that do not
-open a sentence or line: the NER sometimes leaves out the first of three name words
-("Torgrim [Haugland Brekke]"). The
-document is the unit: for fritekst a survey comment, in which "Kari Hansen ... Hansen"
-refers to one person. Redaction runs it too (a lone surname is still a name to hide).
+Entities longer than the token are left alone, and no entity is removed. Before that, a
+person entity is extended to the left over capitalised PROPN tokens outside any entity
+that do not open a sentence or line: the NER sometimes leaves out the first of three name
+words ("Torgrim [Haugland Brekke]"). The document is the unit: for fritekst a survey
+comment, in which "Kari Hansen ... Hansen" refers to one person. Redaction runs it too (a lone surname is still a name to hide).
 """
 
 from __future__ import annotations
@@ -34,6 +33,9 @@ from fritekst.nlp import with_genitives
 
 #: The entity label that is propagated.
 PERSON = "PER"
+#: Tokens after which a capital says nothing about a name: sentence-final punctuation, a
+#: dash or bullet opening a list item, an opening quote.
+SENTENCE_END = frozenset({".", "!", "?", ":", ";", "-", "–", "•", "«", '"'})
 
 
 def surname_forms(doc: Doc) -> frozenset[str]:
@@ -80,8 +82,8 @@ def _extend_to_given_names(doc: Doc) -> None:
     Brekke]"). A token directly before a person entity that is outside every entity, tagged
     PROPN, written with a capital initial and not the first word of a sentence or line
     (where capitals say nothing) is taken into the entity. The senter runs later in the
-    pipeline, so a sentence start is read off the token before: none, a line break, or
-    sentence-final punctuation.
+    pipeline, so a sentence start is read off the token before: none, a line break or one
+    of ``SENTENCE_END``.
     """
     ents = list(doc.ents)
     changed = False
@@ -100,10 +102,6 @@ def _extend_to_given_names(doc: Doc) -> None:
             changed = True
     if changed:
         doc.ents = ents
-
-
-#: Tokens after which a capital says nothing about a name.
-SENTENCE_END = frozenset({".", "!", "?", ":", ";", "-", "–", "•", "«", '"'})
 
 
 def _starts_sentence(tok: Token) -> bool:

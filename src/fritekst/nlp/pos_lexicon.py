@@ -9,9 +9,9 @@ NOUN, VERB, ADJ, PROPN or ADV and the form is in Ordbank under other open classe
 takes the best-scoring tag that Ordbank allows instead. ADV stays allowed for every form
 Ordbank lists as anything but a noun alone (the table holds almost no adverbs, so it
 cannot rule one out: "ikke lenger" must not become a noun); a form it lists as a noun
-only is no adverb ("mindre speed", "deltagere"). PROPN stays allowed for words that are not all lower-case (names are missing from
-Ordbank), unless the NER has run and left the word outside every entity ("Overdosene
-har økt" at the start of a comment is a noun). Forms Ordbank does not know and
+only is no adverb ("mindre speed", "deltagere"). PROPN stays allowed for words that are
+not all lower-case (names are missing from Ordbank), unless the NER has run and left the
+word outside every entity ("Overdosene har økt" at the start of a comment is a noun). Forms Ordbank does not know and
 closed-class tags are left as predicted. Whitespace tokens become SPACE: the model learns
 line breaks (training/augment.py) but never saw a double space or a tab.
 
