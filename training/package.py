@@ -104,7 +104,10 @@ def main() -> None:
     ap.add_argument("model", type=Path)
     ap.add_argument("out", type=Path)
     ap.add_argument("--lookups", type=Path, default=None)
-    ap.add_argument("--version", default="0.1.0")
+    # The version is what every fritekst output records of the pipeline (.meta.json): raise
+    # it for each model that is shipped. 0.2.0: the BiLSTM NER (session 9), which needs
+    # fritekst.ContextListener.v1 to load; 0.1.0 named every earlier model.
+    ap.add_argument("--version", default="0.2.0")
     ap.add_argument("--code", type=Path, default=None,
                     help="Python file with extra spaCy components/architectures the model uses (experiments)")
     args = ap.parse_args()
