@@ -102,17 +102,27 @@ def with_sentence_breaks(nlp: Language, example: Example, break_level: float,
     if not breaks:
         return example
 
-    has_dep = ref.has_annotation("DEP", require_complete=True)
+    reference = with_breaks(ref, breaks, dropped)
+    return Example(nlp.make_doc(reference.text), reference)
+
+
+def with_breaks(doc: Doc, breaks: dict[int, str], dropped: set[int] = frozenset()) -> Doc:
+    """A copy of the annotated ``doc`` without the tokens in ``dropped`` and with a
+    whitespace token after each token index in ``breaks`` (its text the value). The new
+    tokens get POS SPACE, their own text as lemma, no entity, and are attached to the
+    preceding token in its sentence; heads and labels are kept when ``doc`` has them all
+    (then no dropped token may head another).
+    ``training/evaluate.py`` builds its line-break test documents with it too."""
     new_index: dict[int, int] = {}  # old token index -> index in the new document
     shift = 0
-    for tok in ref:
+    for tok in doc:
         if tok.i in dropped:
             shift -= 1
             continue
         new_index[tok.i] = tok.i + shift
         shift += tok.i in breaks
     words, spaces, pos, morphs, lemmas, starts, ents, heads, deps = ([] for _ in range(9))
-    for tok in ref:
+    for tok in doc:
         if tok.i in dropped:
             continue
         words.append(tok.text)
@@ -138,7 +148,6 @@ def with_sentence_breaks(nlp: Language, example: Example, break_level: float,
             deps.append("dep")
     annotation = dict(words=words, spaces=spaces, pos=pos, morphs=morphs, lemmas=lemmas,
                       sent_starts=starts, ents=ents)
-    if has_dep:
+    if doc.has_annotation("DEP", require_complete=True):
         annotation.update(heads=heads, deps=deps)
-    reference = Doc(ref.vocab, **annotation)
-    return Example(nlp.make_doc(reference.text), reference)
+    return Doc(doc.vocab, **annotation)

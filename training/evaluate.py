@@ -34,6 +34,7 @@ import fritekst.nlp.base  # noqa: E402,F401  (registers fritekst's spaCy factori
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from augment import with_breaks  # noqa: E402
 from convert import NORNE_DEFAULT, read_ud, ud_docs  # noqa: E402
 
 
@@ -41,30 +42,21 @@ def with_line_breaks(doc: Doc, drop_periods: bool = False) -> Doc:
     """The gold document with a line break after every sentence ("\\n\\n" after every
     third), as in comments written in paragraphs or lists; with ``drop_periods`` a
     sentence's final "." goes, as in a list. The treebank has no whitespace tokens; these
-    get POS SPACE, their own text as lemma and no entity."""
-    words, spaces, pos, lemmas, starts, ents = [], [], [], [], [], []
+    get POS SPACE, their own text as lemma and no entity (``augment.with_breaks``, which
+    builds the training documents' line breaks too; the choice of breaks here is fixed,
+    not random, so that a model is not measured on its own augmentation)."""
+    breaks: dict[int, str] = {}
+    dropped: set[int] = set()
     sents = list(doc.sents)
-    for i, sent in enumerate(sents):
-        tokens = list(sent)
-        if drop_periods and len(tokens) > 1 and tokens[-1].text == ".":
-            tokens.pop()
-        for t in tokens:
-            words.append(t.text)
-            spaces.append(bool(t.whitespace_))
-            pos.append(t.pos_)
-            lemmas.append(t.lemma_)
-            starts.append(t.is_sent_start)
-            ents.append(f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ in ("B", "I") else "O")
-        if i < len(sents) - 1:
-            spaces[-1] = False
-            words.append("\n\n" if i % 3 == 2 else "\n")
-            spaces.append(False)
-            pos.append("SPACE")
-            lemmas.append(words[-1])
-            starts.append(False)
-            ents.append("O")
-    return Doc(doc.vocab, words=words, spaces=spaces, pos=pos, lemmas=lemmas,
-               sent_starts=starts, ents=ents)
+    for i, sent in enumerate(sents[:-1]):
+        last = sent[-1]
+        if drop_periods and len(sent) > 1 and last.text == ".":
+            dropped.add(last.i)
+            last = sent[-2]
+        breaks[last.i] = "\n\n" if i % 3 == 2 else "\n"
+    if drop_periods and len(sents[-1]) > 1 and sents[-1][-1].text == ".":
+        dropped.add(sents[-1][-1].i)
+    return with_breaks(doc, breaks, dropped)
 
 
 def word_scores(examples: list[Example]) -> dict:
