@@ -80,27 +80,25 @@ def scale_gradient(layer: Model, factor: float) -> Model:
     return Model("scale_gradient", forward, layers=[layer], dims={"nO": layer.get_dim("nO")})
 
 
-def experiment_config(depth: int, into: list[str], upstream_gradient: float = 1.0) -> Config:
+def experiment_config(depth: int, upstream_gradient: float = 1.0) -> Config:
+    """The shipped config (layout augmenter included) with the features in the morphologizer."""
     cfg = lexicon_input.experiment_config([])
     shipped = Config().from_disk(lexicon_input.SHIPPED_CONFIG, interpolate=False)
     cfg["corpora"]["train"]["augmenter"] = shipped["corpora"]["train"]["augmenter"]
-    for name in into:
-        listener = cfg["components"][name]["model"]["tok2vec"]
-        cfg["components"][name]["model"]["tok2vec"] = {
-            "@architectures": "fritekst.LexiconContextTok2Vec.v1", "width": listener["width"],
-            "depth": depth, "window_size": 1, "maxout_pieces": 3,
-            "upstream_gradient": upstream_gradient, "tok2vec": listener}
+    listener = cfg["components"]["morphologizer"]["model"]["tok2vec"]
+    cfg["components"]["morphologizer"]["model"]["tok2vec"] = {
+        "@architectures": "fritekst.LexiconContextTok2Vec.v1", "width": listener["width"],
+        "depth": depth, "window_size": 1, "maxout_pieces": 3,
+        "upstream_gradient": upstream_gradient, "tok2vec": listener}
     return cfg
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description="Write the config of the in-context Ordbank-feature experiment")
     ap.add_argument("--depth", type=int, default=2)
-    ap.add_argument("--into", nargs="+", choices=["morphologizer", "trainable_lemmatizer"],
-                    default=["morphologizer"])
     ap.add_argument("--upstream-gradient", type=float, default=1.0,
                     help="share of the morphologizer's gradient passed on to the shared tok2vec")
     ap.add_argument("-o", "--output", type=Path, required=True)
     args = ap.parse_args()
-    experiment_config(args.depth, args.into, args.upstream_gradient).to_disk(args.output)
-    print(f"wrote {args.output} (depth {args.depth}, into {', '.join(args.into)})")
+    experiment_config(args.depth, args.upstream_gradient).to_disk(args.output)
+    print(f"wrote {args.output} (CNN depth {args.depth}, upstream gradient {args.upstream_gradient})")
