@@ -34,7 +34,11 @@ def context_listener(
     """A ``spacy.Tok2VecListener.v1`` followed by a residual bidirectional LSTM.
 
     width, upstream: as in ``spacy.Tok2VecListener.v1`` (width must be even).
-    depth: stacked LSTM layers. dropout: dropout on the LSTM's weights in training.
+    depth: stacked LSTM layers. dropout: the LSTM's weight dropout, which applies only
+    outside ``spacy train``: spaCy's training loop sets every layer's dropout rate to
+    ``[training] dropout`` at each update (``thinc.api.set_dropout_rate``), so the shipped
+    runs trained with 0.1 whatever the config says here (a run with 0.2 logged the same
+    scores, step for step, as one with 0.0; training/README.md, session 10).
     """
     if width % 2:
         raise ValueError(f"the BiLSTM needs an even width (got {width})")
