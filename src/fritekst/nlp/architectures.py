@@ -34,10 +34,10 @@ def context_listener(
     """A ``spacy.Tok2VecListener.v1`` followed by a residual bidirectional LSTM.
 
     width, upstream: as in ``spacy.Tok2VecListener.v1`` (width must be even).
-    depth: stacked LSTM layers. dropout: the LSTM's weight dropout, which applies only
-    outside ``spacy train``: spaCy's training loop sets every layer's dropout rate to
-    ``[training] dropout`` at each update (``thinc.api.set_dropout_rate``), so the shipped
-    runs trained with 0.1 whatever the config says here (a run with 0.2 logged the same
+    depth: stacked LSTM layers. dropout: the LSTM's initial weight dropout. spaCy's
+    training loop overrides it: each update sets every layer's dropout rate to
+    ``[training] dropout`` (``thinc.api.set_dropout_rate``), so the shipped runs trained
+    with 0.1 whatever the config says here (a run with 0.2 logged the same losses and
     scores, step for step, as one with 0.0; training/README.md, session 10).
     """
     if width % 2:
