@@ -82,7 +82,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from fritekst.errors import InputError
-from fritekst.nlp import with_genitives
+from fritekst.nlp import sentence_initial, with_genitives
 from fritekst.nlp.lemma_exceptions import word_table
 from fritekst.nlp.person_names import surname_forms
 from fritekst.records import TaggedRecord
@@ -673,7 +673,7 @@ class Redactor:
         if len(ent) == 1:
             kind = lex.name_kind(ent.text)
             if (kind is None and self._lemma_table is not None and self._lemma_table.knows(ent.text)
-                    and _sentence_initial(ent[0])):
+                    and sentence_initial(ent[0])):
                 # "Høyere priser" at the start of a line: a common word, not a name. Inside a
                 # sentence a capitalised "Berg" or "Haugen" is a name (UD dev: 124 such PER
                 # entities are names, 26 are not).
@@ -758,7 +758,7 @@ class Redactor:
             base = span_text[:-1] if span_text not in self._place_names else span_text
             if base in lex.ambiguous_places:
                 followed = end < len(doc) and doc[end].lower_ in cues
-                if _sentence_initial(doc[start]) and not followed:
+                if sentence_initial(doc[start]) and not followed:
                     continue
             yield start, end, "STED"
         # "Snillfjord kommune": a capitalised word before a place cue, unless it is a word
@@ -770,7 +770,7 @@ class Redactor:
                 and prev.whitespace_
                 and _capitalised(prev)
                 and prev.i not in protected
-                and not (_sentence_initial(prev) and prev.lower_ in lex.place_cue_exceptions)
+                and not (sentence_initial(prev) and prev.lower_ in lex.place_cue_exceptions)
             ):
                 yield prev.i, prev.i + 1, "STED"
 
@@ -799,22 +799,6 @@ def _surname_like(tok: Token) -> bool:
     if len(t) == 2 and t[0].isupper() and t[1] == ".":
         return True
     return _capitalised(tok)
-
-
-_SENTENCE_END = set(".!?:;…•*-–—«»\"'()[]")
-
-
-def _sentence_initial(tok: Token) -> bool:
-    """Whether a token starts a sentence, a line or a bullet."""
-    if tok.i == 0:
-        return True
-    doc = tok.doc
-    if doc.has_annotation("SENT_START") and tok.is_sent_start:
-        return True
-    prev = doc[tok.i - 1]
-    if prev.is_space:
-        return "\n" in prev.text or _sentence_initial(prev)
-    return prev.text[-1] in _SENTENCE_END
 
 
 def _trim(start: int, end: int, protected: set[int]) -> tuple[int, int] | None:

@@ -27,15 +27,12 @@ from __future__ import annotations
 from typing import Callable
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
-from fritekst.nlp import with_genitives
+from fritekst.nlp import sentence_initial, with_genitives
 
 #: The entity label that is propagated.
 PERSON = "PER"
-#: Tokens after which a capital says nothing about a name: sentence-final punctuation, a
-#: dash or bullet opening a list item, an opening quote.
-SENTENCE_END = frozenset({".", "!", "?", ":", ";", "-", "–", "•", "«", '"'})
 
 
 def surname_forms(doc: Doc) -> frozenset[str]:
@@ -81,9 +78,9 @@ def _extend_to_given_names(doc: Doc) -> None:
     The NER sometimes leaves out the first of three name words ("Torgrim [Haugland
     Brekke]"). A token directly before a person entity that is outside every entity, tagged
     PROPN, written with a capital initial and not the first word of a sentence or line
-    (where capitals say nothing) is taken into the entity. The senter runs later in the
-    pipeline, so a sentence start is read off the token before: none, a line break or one
-    of ``SENTENCE_END``.
+    (where capitals say nothing: :func:`fritekst.nlp.sentence_initial`, redaction's test
+    too) is taken into the entity. The senter runs later in the pipeline, so a sentence
+    start is read off the token before.
     """
     ents = list(doc.ents)
     changed = False
@@ -94,7 +91,7 @@ def _extend_to_given_names(doc: Doc) -> None:
         floor = ents[k - 1].end if k else 0
         while start > floor:
             tok = doc[start - 1]
-            if not (tok.pos_ == "PROPN" and tok.is_title and tok.is_alpha and not _starts_sentence(tok)):
+            if not (tok.pos_ == "PROPN" and tok.is_title and tok.is_alpha and not sentence_initial(tok)):
                 break
             start -= 1
         if start != ent.start:
@@ -102,11 +99,3 @@ def _extend_to_given_names(doc: Doc) -> None:
             changed = True
     if changed:
         doc.ents = ents
-
-
-def _starts_sentence(tok: Token) -> bool:
-    """Whether ``tok`` opens a sentence or line, read off the token before it."""
-    if tok.i == 0:
-        return True
-    prev = tok.doc[tok.i - 1]
-    return prev.is_space or prev.text in SENTENCE_END
