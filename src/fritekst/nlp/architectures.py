@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import List
 
+from spacy.ml.models.tok2vec import tok2vec_listener_v1  # spacy.Tok2VecListener.v1
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import LSTM, Model, chain, residual, with_padded
@@ -42,6 +43,6 @@ def context_listener(
     """
     if width % 2:
         raise ValueError(f"the BiLSTM needs an even width (got {width})")
-    listener = registry.architectures.get("spacy.Tok2VecListener.v1")(width=width, upstream=upstream)
+    listener = tok2vec_listener_v1(width=width, upstream=upstream)
     lstm = with_padded(LSTM(nO=width, nI=width, bi=True, depth=depth, dropout=dropout))
     return chain(listener, residual(lstm))
