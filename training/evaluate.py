@@ -48,14 +48,13 @@ def with_line_breaks(doc: Doc, drop_periods: bool = False) -> Doc:
     breaks: dict[int, str] = {}
     dropped: set[int] = set()
     sents = list(doc.sents)
-    for i, sent in enumerate(sents[:-1]):
+    for i, sent in enumerate(sents):
         last = sent[-1]
         if drop_periods and len(sent) > 1 and last.text == ".":
             dropped.add(last.i)
             last = sent[-2]
-        breaks[last.i] = "\n\n" if i % 3 == 2 else "\n"
-    if drop_periods and len(sents[-1]) > 1 and sents[-1][-1].text == ".":
-        dropped.add(sents[-1][-1].i)
+        if i < len(sents) - 1:
+            breaks[last.i] = "\n\n" if i % 3 == 2 else "\n"
     return with_breaks(doc, breaks, dropped)
 
 
