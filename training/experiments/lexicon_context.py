@@ -82,9 +82,7 @@ def scale_gradient(layer: Model, factor: float) -> Model:
 
 def experiment_config(depth: int, upstream_gradient: float = 1.0) -> Config:
     """The shipped config (layout augmenter included) with the features in the morphologizer."""
-    cfg = lexicon_input.experiment_config([])
-    shipped = Config().from_disk(lexicon_input.SHIPPED_CONFIG, interpolate=False)
-    cfg["corpora"]["train"]["augmenter"] = shipped["corpora"]["train"]["augmenter"]
+    cfg = lexicon_input.experiment_config([], layout=True)
     listener = cfg["components"]["morphologizer"]["model"]["tok2vec"]
     cfg["components"]["morphologizer"]["model"]["tok2vec"] = {
         "@architectures": "fritekst.LexiconContextTok2Vec.v1", "width": listener["width"],

@@ -148,12 +148,16 @@ def make_ordbank_table(lookups: str | None = None) -> Callable[[Language], Langu
 SHIPPED_CONFIG = Path(__file__).resolve().parent.parent / "config.cfg"
 
 
-def experiment_config(into: list[str], base: Path = SHIPPED_CONFIG) -> Config:
-    """``base`` with the feature component first, the Ordbank table and ``into``'s listeners wrapped."""
+def experiment_config(into: list[str], base: Path = SHIPPED_CONFIG, layout: bool = False) -> Config:
+    """``base`` with the feature component first, the Ordbank table and ``into``'s listeners wrapped.
+
+    layout: keep the layout augmenter (the caller's ``--code`` file must register it).
+    """
     cfg = Config().from_disk(base, interpolate=False)
     # the session-7 runs trained without the layout augmenter (training/augment.py, added
     # in session 8), and spacy train takes one --code file: keep them reproducible
-    cfg["corpora"]["train"]["augmenter"] = None
+    if not layout:
+        cfg["corpora"]["train"]["augmenter"] = None
     pipeline = cfg["nlp"]["pipeline"]
     pipeline.insert(0, "fritekst_lexicon_features")
     pipeline.insert(pipeline.index("trainable_lemmatizer") + 1, LEMMA_EXCEPTIONS)
