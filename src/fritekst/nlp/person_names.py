@@ -19,7 +19,8 @@ Entities longer than the token are left alone, and no entity is removed. Before 
 person entity is extended to the left over capitalised PROPN tokens outside any entity
 that do not open a sentence or line: the NER sometimes leaves out the first of three name
 words ("Torgrim [Haugland Brekke]"). The document is the unit: for fritekst a survey
-comment, in which "Kari Hansen ... Hansen" refers to one person. Redaction runs it too (a lone surname is still a name to hide).
+comment, in which "Kari Hansen ... Hansen" refers to one person. Redaction runs it too (a
+lone surname is still a name to hide).
 """
 
 from __future__ import annotations
