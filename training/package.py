@@ -110,6 +110,9 @@ def main() -> None:
     ap.add_argument("--version", default="0.2.0")
     ap.add_argument("--code", type=Path, default=None,
                     help="Python file with extra spaCy components/architectures the model uses (experiments)")
+    ap.add_argument("--drop", nargs="+", default=[], metavar="COMPONENT",
+                    help="components that only trained alongside the others and are not shipped "
+                         "(an auxiliary task's tagger, say)")
     args = ap.parse_args()
     if args.code:
         spacy.util.import_file("fritekst_experiment", args.code)
@@ -121,7 +124,8 @@ def main() -> None:
     if "ner" in order and "morphologizer" in order:
         order.remove("ner")
         order.insert(order.index("morphologizer") + 1, "ner")
-    nlp = spacy.load(args.model, config={"nlp": {"pipeline": order}})
+    order = [name for name in order if name not in args.drop]
+    nlp = spacy.load(args.model, exclude=args.drop, config={"nlp": {"pipeline": order}})
     adjust_tokenizer(nlp)
     # a model trained with fritekst_lexicon_features already has the component (its
     # morphologizer reads the table while training); the table is set again either way

@@ -80,14 +80,33 @@ def scale_gradient(layer: Model, factor: float) -> Model:
     return Model("scale_gradient", forward, layers=[layer], dims={"nO": layer.get_dim("nO")})
 
 
-def experiment_config(depth: int, upstream_gradient: float = 1.0) -> Config:
-    """The shipped config (layout augmenter included) with the features in the morphologizer."""
+#: The components a ``--frozen-from`` run takes, unchanged, from a trained pipeline.
+FROZEN = ["tok2vec", "trainable_lemmatizer", "senter", "ner"]
+
+
+def experiment_config(depth: int, upstream_gradient: float = 1.0, frozen_from: Path | None = None) -> Config:
+    """The shipped config (layout augmenter included) with the features in the morphologizer.
+
+    frozen_from: a trained pipeline (``spacy train`` output) whose tok2vec, lemmatizer,
+    senter and NER are taken over frozen; only the new morphologizer trains, on the
+    frozen tok2vec's vectors, so the NER is the trained pipeline's own.
+    """
     cfg = lexicon_input.experiment_config([], layout=True)
     listener = cfg["components"]["morphologizer"]["model"]["tok2vec"]
     cfg["components"]["morphologizer"]["model"]["tok2vec"] = {
         "@architectures": "fritekst.LexiconContextTok2Vec.v1", "width": listener["width"],
         "depth": depth, "window_size": 1, "maxout_pieces": 3,
         "upstream_gradient": upstream_gradient, "tok2vec": listener}
+    if frozen_from is not None:
+        # the sourced tok2vec's section is gone: its width can no longer be interpolated
+        width = Config().from_disk(frozen_from / "config.cfg")["components"]["tok2vec"]["model"]["encode"]["width"]
+        morph = cfg["components"]["morphologizer"]["model"]["tok2vec"]
+        morph["width"] = morph["tok2vec"]["width"] = width
+        for name in FROZEN:
+            cfg["components"][name] = {"source": str(frozen_from.resolve())}
+        cfg["training"]["frozen_components"] = list(FROZEN)
+        # a frozen tok2vec reaches its listeners through doc.tensor: it has to annotate
+        cfg["training"]["annotating_components"].append("tok2vec")
     return cfg
 
 
@@ -96,7 +115,9 @@ if __name__ == "__main__":
     ap.add_argument("--depth", type=int, default=2)
     ap.add_argument("--upstream-gradient", type=float, default=1.0,
                     help="share of the morphologizer's gradient passed on to the shared tok2vec")
+    ap.add_argument("--frozen-from", type=Path, default=None,
+                    help="a trained pipeline whose tok2vec, lemmatizer, senter and NER are kept frozen")
     ap.add_argument("-o", "--output", type=Path, required=True)
     args = ap.parse_args()
-    experiment_config(args.depth, args.upstream_gradient).to_disk(args.output)
+    experiment_config(args.depth, args.upstream_gradient, args.frozen_from).to_disk(args.output)
     print(f"wrote {args.output} (CNN depth {args.depth}, upstream gradient {args.upstream_gradient})")
