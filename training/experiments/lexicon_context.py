@@ -22,6 +22,10 @@ the morphologizer's gradient that reaches the shared tok2vec (0: none).
     python training/package.py OUT/model-last PKG --code training/experiments/lexicon_context.py
     python training/evaluate.py PKG --split dev --code training/experiments/lexicon_context.py
 
+``--frozen-from RUN/model-last`` (session 11) takes the tok2vec, lemmatizer, senter and
+NER of a trained pipeline frozen and trains only the morphologizer, on the frozen shared
+vectors: UPOS did not move (``training/README.md``, "Tried 2026-11-23 (session 11)").
+
 Unlike ``lexicon_input.py``, the config keeps the layout augmenter (this file imports
 ``training/augment.py``, since ``spacy train`` takes one ``--code`` file).
 """
