@@ -16,7 +16,7 @@ other components come frozen from a trained pipeline, so the NER is that pipelin
 
 Results (``training/README.md``, "Tried 2026-11-23 (session 11)"): with ``--shared`` UPOS
 stayed where the frozen vectors had it; without, dev UPOS of the whole pipeline rose by
-0.06 and 0.12 (seeds 0 and 1), at 22 MB and 40 % of the speed. Not shipped.
+0.06 and 0.12 (seeds 0 and 1), at 22 MB and 40 % slower. Not shipped.
 
     python training/experiments/own_tagger.py --frozen-from RUN/model-last [--shared] -o own.cfg
     python -m spacy train own.cfg --output OUT --code training/experiments/own_tagger.py
