@@ -26,7 +26,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional
+from typing import Callable, Iterator
 
 from spacy.language import Language
 from spacy.training import Example
@@ -37,7 +37,7 @@ TRAINING = Path(__file__).resolve().parent.parent
 if str(TRAINING) not in sys.path:
     sys.path.insert(0, str(TRAINING))
 
-import augment  # noqa: E402
+import augment  # noqa: E402,F401  (registers fritekst.comment_layout.v1, which the config wraps)
 
 NAME = "aux_deps"
 
@@ -48,28 +48,26 @@ def dep_tag(token) -> str:  # noqa: ANN001
     return f"{token.dep_}_{side}"
 
 
-@registry.augmenters("fritekst.comment_layout_dep_tags.v1")
-def create_augmenter(level: float, break_level: float, drop_period: float, whitespace_level: float,
-                     whitespace_per_token: float,
-                     whitespace_variants: Optional[List[str]]) -> Callable[[Language, Example], Iterator[Example]]:
-    """``fritekst.comment_layout.v1``, then each reference token's tag set to ``dep_tag``."""
-    layout = augment.create_comment_layout_augmenter(level, break_level, drop_period, whitespace_level,
-                                                     whitespace_per_token, whitespace_variants)
+@registry.augmenters("fritekst.dep_tags.v1")
+def create_dep_tag_augmenter(
+        augmenter: Callable[[Language, Example], Iterator[Example]]) -> Callable[[Language, Example], Iterator[Example]]:
+    """``augmenter`` (the comment layout one, say), then each reference token's tag set to ``dep_tag``."""
 
-    def augmenter(nlp: Language, example: Example) -> Iterator[Example]:
-        for eg in layout(nlp, example):
+    def dep_tag_augmenter(nlp: Language, example: Example) -> Iterator[Example]:
+        for eg in augmenter(nlp, example):
             if eg.reference.has_annotation("DEP"):
                 for token in eg.reference:
                     token.tag_ = dep_tag(token)
             yield eg
 
-    return augmenter
+    return dep_tag_augmenter
 
 
 def experiment_config(base: Path = TRAINING / "config.cfg") -> Config:
     """The shipped config with the ``aux_deps`` tagger on the shared tok2vec (see the docstring)."""
     cfg = Config().from_disk(base, interpolate=False)
-    cfg["corpora"]["train"]["augmenter"]["@augmenters"] = "fritekst.comment_layout_dep_tags.v1"
+    train = cfg["corpora"]["train"]
+    train["augmenter"] = {"@augmenters": "fritekst.dep_tags.v1", "augmenter": train["augmenter"]}
     pipeline = cfg["nlp"]["pipeline"]
     pipeline.insert(pipeline.index("morphologizer") + 1, NAME)
     listener = dict(cfg["components"]["morphologizer"]["model"]["tok2vec"])
