@@ -88,12 +88,28 @@ def scale_gradient(layer: Model, factor: float) -> Model:
 FROZEN = ["tok2vec", "trainable_lemmatizer", "senter", "ner"]
 
 
+def freeze(cfg: Config, frozen_from: Path, annotate_tok2vec: bool = True) -> Config:
+    """Source ``FROZEN`` from ``frozen_from`` (``spacy train`` output) into ``cfg``, frozen.
+
+    annotate_tok2vec: the frozen tok2vec reaches listeners that train only through
+    doc.tensor, so it has to annotate while they train. Returns the trained tok2vec's
+    model config (interpolated), whose section ``cfg`` no longer has.
+    """
+    trained = Config().from_disk(frozen_from / "config.cfg")["components"]["tok2vec"]["model"]
+    for name in FROZEN:
+        cfg["components"][name] = {"source": str(frozen_from.resolve())}
+    cfg["training"]["frozen_components"] = list(FROZEN)
+    if annotate_tok2vec:
+        cfg["training"]["annotating_components"].append("tok2vec")
+    return trained
+
+
 def experiment_config(depth: int, upstream_gradient: float = 1.0, frozen_from: Path | None = None) -> Config:
     """The shipped config (layout augmenter included) with the features in the morphologizer.
 
     frozen_from: a trained pipeline (``spacy train`` output) whose tok2vec, lemmatizer,
-    senter and NER are taken over frozen; only the new morphologizer trains, on the
-    frozen tok2vec's vectors, so the NER is the trained pipeline's own.
+    senter and NER are taken over frozen (``freeze``); only the new morphologizer trains,
+    on the frozen tok2vec's vectors, so the NER is the trained pipeline's own.
     """
     cfg = lexicon_input.experiment_config([], layout=True)
     listener = cfg["components"]["morphologizer"]["model"]["tok2vec"]
@@ -103,14 +119,9 @@ def experiment_config(depth: int, upstream_gradient: float = 1.0, frozen_from: P
         "upstream_gradient": upstream_gradient, "tok2vec": listener}
     if frozen_from is not None:
         # the sourced tok2vec's section is gone: its width can no longer be interpolated
-        width = Config().from_disk(frozen_from / "config.cfg")["components"]["tok2vec"]["model"]["encode"]["width"]
+        width = freeze(cfg, frozen_from)["encode"]["width"]
         morph = cfg["components"]["morphologizer"]["model"]["tok2vec"]
         morph["width"] = morph["tok2vec"]["width"] = width
-        for name in FROZEN:
-            cfg["components"][name] = {"source": str(frozen_from.resolve())}
-        cfg["training"]["frozen_components"] = list(FROZEN)
-        # a frozen tok2vec reaches its listeners through doc.tensor: it has to annotate
-        cfg["training"]["annotating_components"].append("tok2vec")
     return cfg
 
 

@@ -61,20 +61,18 @@ def build_own_lexicon_tok2vec(own: Model[List[Doc], List[Floats2d]], width: int,
 
 
 def experiment_config(frozen_from: Path, shared: bool, own_depth: int = 2, depth: int = 2) -> Config:
-    """``lexicon_context``'s frozen config with the morphologizer's tok2vec replaced (see the module docstring)."""
-    cfg = lexicon_context.experiment_config(depth, frozen_from=frozen_from)
-    trained = Config().from_disk(frozen_from / "config.cfg", interpolate=True)
-    shared_t2v = trained["components"]["tok2vec"]["model"]
+    """``lexicon_context``'s config, frozen, with the morphologizer's tok2vec replaced (see the module docstring)."""
+    cfg = lexicon_context.experiment_config(depth)
+    # without --shared nothing in training reads the frozen tok2vec
+    shared_t2v = lexicon_context.freeze(cfg, frozen_from, annotate_tok2vec=shared)
     width = shared_t2v["encode"]["width"]
     own = {"@architectures": "spacy.Tok2Vec.v2",
            "embed": dict(shared_t2v["embed"], width=width),
            "encode": dict(shared_t2v["encode"], depth=own_depth)}
-    listener = cfg["components"]["morphologizer"]["model"]["tok2vec"]["tok2vec"]
+    listener = dict(cfg["components"]["morphologizer"]["model"]["tok2vec"]["tok2vec"], width=width)
     cfg["components"]["morphologizer"]["model"]["tok2vec"] = {
         "@architectures": "fritekst.OwnLexiconTok2Vec.v1", "width": width, "depth": depth,
         "window_size": 1, "maxout_pieces": 3, "own": own, **({"shared": listener} if shared else {})}
-    if not shared:  # nothing in training reads the frozen tok2vec
-        cfg["training"]["annotating_components"].remove("tok2vec")
     return cfg
 
 
