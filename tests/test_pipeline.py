@@ -7,8 +7,11 @@ import json
 
 import pytest
 import spacy
+from spacy.tokens import Doc
+from spacy.training import Example
 
 from fritekst.nlp.base import load_base, pipeline_info, resolve_base, shipped_pipeline_path
+from fritekst.nlp.pos_lexicon import PosLexicon, ordbank_tags
 
 SHIPPED = shipped_pipeline_path()
 pytestmark = pytest.mark.skipif(not (SHIPPED / "meta.json").exists(), reason="shipped pipeline not trained yet")
@@ -190,6 +193,44 @@ def test_pos_lexicon_fixes_substance_nouns_and_keeps_adverbs(nlp):
     # Ordbank has almost no adverbs: ADV must stay a candidate for any form it knows
     checker, lexicon = nlp.get_pipe("fritekst_pos_lexicon"), nlp.get_pipe("fritekst_lemma_exceptions")
     assert "ADV" in checker.allowed("lenger", lexicon)
+
+
+def test_pos_lexicon_allows_the_treebanks_own_tags(nlp):
+    # UD tags degree adverbs as adjectives; Ordbank knows "ofte", "lenger" and "fortere"
+    # only as other classes, and without the treebank's tags "ikke lenger" became a verb
+    lexicon = nlp.get_pipe("fritekst_lemma_exceptions")
+    assert "ADJ" not in ordbank_tags(lexicon.classes("lenger"))
+    sents = _pos(nlp, ["De er ikke lenger i behandling.", "Brukerne tar ofte kontakt med NAV.",
+                       "Det går fortere enn før med utdelingen."], lexicon=True)
+    tags = {word: pos for sent in sents for word, pos in sent}
+    assert [tags["lenger"], tags["ofte"], tags["fortere"]] == ["ADJ", "ADJ", "ADJ"], tags
+
+
+def test_pos_lexicon_learns_only_the_tags_ordbank_does_not_allow(nlp):
+    checker = PosLexicon(nlp)  # not in the pipeline: reads its morphologizer and lexicon
+    words = ["Regjeringen", "har", "ofte", "sagt", "at", "hasj", "er", "ulovlig", "."]
+    pos = ["PROPN", "AUX", "ADJ", "VERB", "SCONJ", "NOUN", "AUX", "ADJ", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words)
+    checker.initialize(lambda: [Example.from_dict(doc, {"words": words, "pos": pos})], nlp=nlp)
+    # "hasj" NOUN, "sagt" VERB, "ulovlig" ADJ: Ordbank allows them already; it lists "at"
+    # and "ofte" under other classes only; the name under its written form, the rest
+    # lower-cased; "." is no form Ordbank knows
+    assert checker.treebank == {"Regjeringen": ["PROPN"], "at": ["SCONJ"], "ofte": ["ADJ"]}
+    lexicon = nlp.get_pipe("fritekst_lemma_exceptions")
+    assert "PROPN" in checker.allowed("Regjeringen", lexicon, name=False)
+    assert "PROPN" not in checker.allowed("regjeringen", lexicon, name=False)
+    assert "ADJ" in checker.allowed("Ofte", lexicon)
+
+
+def test_pos_lexicon_saves_its_treebank_tags(nlp, tmp_path):
+    shipped = nlp.get_pipe("fritekst_pos_lexicon")
+    assert shipped.treebank["lenger"] == ["ADJ"]
+    assert PosLexicon(nlp).from_bytes(shipped.to_bytes()).treebank == shipped.treebank
+    shipped.to_disk(tmp_path / "saved")
+    assert PosLexicon(nlp).from_disk(tmp_path / "saved").treebank == shipped.treebank
+    # pipelines packaged before the treebank tags saved nothing in this folder
+    (tmp_path / "old").mkdir()
+    assert PosLexicon(nlp).from_disk(tmp_path / "old").treebank == {}
 
 
 def test_whitespace_tokens_between_paragraphs_are_space(nlp):

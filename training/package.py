@@ -11,7 +11,9 @@ Adds what training cannot learn from the treebank:
   ``nb_lemma_exc``, CC BY 4.0, plus ``training/domain_lemmas.tsv``) as the component
   ``fritekst_lemma_exceptions`` after the trainable lemmatizer;
 - ``fritekst_pos_lexicon`` after the morphologizer: open-class tags that Ordbank rules
-  out for a form are re-decided among the tags it allows (``fritekst/nlp/pos_lexicon.py``);
+  out for a form are re-decided among the tags it or the training treebank allows
+  (``fritekst/nlp/pos_lexicon.py``; the treebank tags come from the corpus the model
+  trained on, ``[paths] train`` of its config, or ``--tags-from``);
 - ``fritekst_place_names`` after ``ner``: an entity that is a known place name is typed
   GPE (``fritekst/nlp/place_names.py``; municipalities and counties from
   ``fritekst/data/kommuner.txt`` that are neither common words nor first names, and the
@@ -24,7 +26,7 @@ Adds what training cannot learn from the treebank:
   (``training/evaluate.py --update-meta`` adds the scores).
 
 Usage: python training/package.py training/output/model-best models/nb_fritekst \
-           [--lookups PATH_TO_nb_lemma_exc.json.gz]
+           [--lookups PATH_TO_nb_lemma_exc.json.gz] [--tags-from CORPUS]
 Without ``--lookups`` the table is taken from an installed spacy-lookups-data
 (``pip install spacy-lookups-data``; a ~99 MB package only needed for packaging).
 """
@@ -38,6 +40,7 @@ import shutil
 from pathlib import Path
 
 import spacy
+from spacy.training import Corpus
 
 import fritekst.nlp.base  # noqa: F401  (registers fritekst's spaCy factories)
 
@@ -105,14 +108,18 @@ def main() -> None:
     ap.add_argument("out", type=Path)
     ap.add_argument("--lookups", type=Path, default=None)
     # The version is what every fritekst output records of the pipeline (.meta.json): raise
-    # it for each model that is shipped. 0.2.0: the BiLSTM NER (session 9), which needs
-    # fritekst.ContextListener.v1 to load; 0.1.0 named every earlier model.
-    ap.add_argument("--version", default="0.2.0")
+    # it for each model that is shipped. 0.2.1: 0.2.0's trained components with the treebank
+    # tags in fritekst_pos_lexicon (session 12); 0.2.0: the BiLSTM NER (session 9), which
+    # needs fritekst.ContextListener.v1 to load; 0.1.0 named every earlier model.
+    ap.add_argument("--version", default="0.2.1")
     ap.add_argument("--code", type=Path, default=None,
                     help="Python file with extra spaCy components/architectures the model uses (experiments)")
     ap.add_argument("--drop", nargs="+", default=[], metavar="COMPONENT",
                     help="components that only trained alongside the others and are not shipped "
                          "(an auxiliary task's tagger, say)")
+    ap.add_argument("--tags-from", type=Path, default=None, metavar="CORPUS",
+                    help="training corpus (.spacy file or folder) for fritekst_pos_lexicon's treebank tags; "
+                         "default: [paths] train of the model's config, relative to the repository root")
     args = ap.parse_args()
     if args.code:
         spacy.util.import_file("fritekst_experiment", args.code)
@@ -137,7 +144,12 @@ def main() -> None:
     nlp.add_pipe("fritekst_final_period", first=True)
     nlp.add_pipe("fritekst_place_names", after="ner").set_places(load_places())
     nlp.add_pipe("fritekst_person_names", after="fritekst_place_names")
-    nlp.add_pipe("fritekst_pos_lexicon", after="fritekst_person_names")
+    corpus = args.tags_from or HERE.parent / spacy.util.load_config(args.model / "config.cfg")["paths"]["train"]
+    if not corpus.exists():
+        raise SystemExit(f"package.py: training corpus {corpus} not found (run training/convert.py, or give --tags-from)")
+    # read with a vocab of its own, so that the corpus adds no strings to the pipeline's
+    nlp.add_pipe("fritekst_pos_lexicon", after="fritekst_person_names").initialize(
+        lambda: Corpus(corpus)(spacy.blank(nlp.lang)), nlp=nlp)
 
     nlp.meta.update({
         "name": "fritekst",
