@@ -20,7 +20,7 @@ agreement is printed. The UD test split is never used for it.
 Dependencies: NDT's own labels (SUBJ, DOBJ, ADV, ...; the root is ROOT) for every split;
 the UD dev/test sentences take heads and labels from their NDT copy (the ~4 % that NDT
 tokenises differently keep UD's tree), so that dev and test score the parser on the scheme
-it learns. They are there for the parser experiment described in training/README.md; the
+it learns. They are there for the parser experiment described in training/EXPERIMENTS.md; the
 shipped config has no parser and ignores them.
 
 Entities: NorNE's 9 types are reduced to 7: GPE_LOC and GPE_ORG become GPE (the

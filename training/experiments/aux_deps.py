@@ -11,7 +11,7 @@ is on ("SUBJ_R": subject of a head to its right) from the shared tok2vec, during
 only. ``package.py --drop aux_deps`` removes it, so the shipped pipeline and its speed are
 as before; only the shared vectors have learned from the extra task.
 
-Results (``training/README.md``, "Tried 2026-11-23 (session 11)"): spaCy's dev pos_acc
+Results (``training/EXPERIMENTS.md``, "Tried 2026-11-23 (session 11)"): spaCy's dev pos_acc
 rose by less than 0.1 and its NER F fell by 1.5 and 4 points (seeds 0 and 1, steps
 4,500-7,000). Not shipped.
 

@@ -1,6 +1,6 @@
 """Experiment (2026-11-23, session 10; not shipped): Ordbank features for the morphologizer, in context.
 
-Results and the decision are in ``training/README.md`` ("Tried 2026-11-23 (session 10)"):
+Results and the decision are in ``training/EXPERIMENTS.md`` ("Tried 2026-11-23 (session 10)"):
 UPOS rose by 0.2-0.4 points on dev, NER F fell by 1.4-1.6, and the pipeline was a third
 slower.
 
@@ -24,7 +24,7 @@ the morphologizer's gradient that reaches the shared tok2vec (0: none).
 
 ``--frozen-from RUN/model-last`` (session 11) takes the tok2vec, lemmatizer, senter and
 NER of a trained pipeline frozen and trains only the morphologizer, on the frozen shared
-vectors: UPOS did not move (``training/README.md``, "Tried 2026-11-23 (session 11)").
+vectors: UPOS did not move (``training/EXPERIMENTS.md``, "Tried 2026-11-23 (session 11)").
 
 Unlike ``lexicon_input.py``, the config keeps the layout augmenter (this file imports
 ``training/augment.py``, since ``spacy train`` takes one ``--code`` file).

@@ -1,6 +1,6 @@
 """Experiment (2026-11-23, session 7; not shipped): dictionary knowledge as a model input.
 
-Results and the decision are in ``training/README.md`` ("Tried 2026-11-23, session 7").
+Results and the decision are in ``training/EXPERIMENTS.md`` ("Tried 2026-11-23 (session 7)").
 Write its config from the shipped one, then train with this file as ``--code`` (also for
 ``training/package.py`` and ``training/evaluate.py`` on the trained model)::
 

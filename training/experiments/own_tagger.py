@@ -14,7 +14,7 @@ learning with the features, so here the morphologizer gets a tok2vec of its own.
 prediction time), mixed by a Maxout layer and encoded by ``depth`` more CNN layers. The
 other components come frozen from a trained pipeline, so the NER is that pipeline's own.
 
-Results (``training/README.md``, "Tried 2026-11-23 (session 11)"): with ``--shared`` UPOS
+Results (``training/EXPERIMENTS.md``, "Tried 2026-11-23 (session 11)"): with ``--shared`` UPOS
 stayed where the frozen vectors had it; without, dev UPOS of the whole pipeline rose by
 0.06 and 0.12 (seeds 0 and 1), at 22 MB and 40 % slower. Not shipped.
 

@@ -39,7 +39,7 @@ def context_listener(
     training loop overrides it: each update sets every layer's dropout rate to
     ``[training] dropout`` (``thinc.api.set_dropout_rate``), so the shipped runs trained
     with 0.1 whatever the config says here (a run with 0.2 logged the same losses and
-    scores, step for step, as one with 0.0; training/README.md, session 10).
+    scores, step for step, as one with 0.0; training/EXPERIMENTS.md, session 10).
     """
     if width % 2:
         raise ValueError(f"the BiLSTM needs an even width (got {width})")
