@@ -144,9 +144,11 @@ def main() -> None:
     nlp.add_pipe("fritekst_final_period", first=True)
     nlp.add_pipe("fritekst_place_names", after="ner").set_places(load_places())
     nlp.add_pipe("fritekst_person_names", after="fritekst_place_names")
-    corpus = args.tags_from or HERE.parent / spacy.util.load_config(args.model / "config.cfg")["paths"]["train"]
-    if not corpus.exists():
-        raise SystemExit(f"package.py: training corpus {corpus} not found (run training/convert.py, or give --tags-from)")
+    train = spacy.util.load_config(args.model / "config.cfg")["paths"].get("train")
+    corpus = args.tags_from or (HERE.parent / train if train else None)
+    if corpus is None or not corpus.exists():
+        raise SystemExit(f"package.py: training corpus {corpus or '([paths] train not set)'} not found "
+                         "(run training/convert.py, or give --tags-from)")
     # read with a vocab of its own, so that the corpus adds no strings to the pipeline's
     nlp.add_pipe("fritekst_pos_lexicon", after="fritekst_person_names").initialize(
         lambda: Corpus(corpus)(spacy.blank(nlp.lang)), nlp=nlp)
